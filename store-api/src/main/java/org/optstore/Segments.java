@@ -17,18 +17,31 @@ final class Segments<B extends Buffer> {
     this.starts = starts;
   }
 
-  /** Views each buffer from its position to its limit; the buffers must already be read-only. */
+  /**
+   * Views each buffer from its position to its limit; the buffers must already be read-only. Empty
+   * buffers are dropped (unless all are empty), so that every segment holds a row and {@link
+   * #segmentOf} finds the one segment holding a row.
+   */
   @SuppressWarnings("unchecked")
   static <B extends Buffer> Segments<B> of(List<B> buffers, B[] type) {
     B[] segs = Arrays.copyOf(type, buffers.size());
-    int[] starts = new int[buffers.size() + 1];
-    long total = 0;
-    for (int k = 0; k < segs.length; k++) {
-      B b = buffers.get(k);
+    int count = 0;
+    for (B b : buffers) {
       if (!b.isReadOnly()) {
         throw new IllegalArgumentException("segment buffers must be read-only");
       }
-      segs[k] = (B) b.slice();
+      B s = (B) b.slice();
+      if (s.limit() > 0) {
+        segs[count++] = s;
+      }
+    }
+    if (count == 0 && !buffers.isEmpty()) {
+      segs[count++] = (B) buffers.get(0).slice(); // no rows at all: keep one empty segment
+    }
+    segs = Arrays.copyOf(segs, count);
+    int[] starts = new int[count + 1];
+    long total = 0;
+    for (int k = 0; k < count; k++) {
       starts[k] = (int) total;
       total += segs[k].limit();
       if (total > Integer.MAX_VALUE) {
@@ -36,7 +49,7 @@ final class Segments<B extends Buffer> {
             + " rows; got at least " + total);
       }
     }
-    starts[segs.length] = (int) total;
+    starts[count] = (int) total;
     return new Segments<>(segs, starts);
   }
 
