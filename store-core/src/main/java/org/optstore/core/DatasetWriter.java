@@ -202,7 +202,7 @@ final class DatasetWriter {
           : files.createTempFile(f.fileExtension(), desc);
       fw = f.createWriter(data, new WriteSpec(schema, codec, expectedRows, desc, Map.of()));
       if (withRaw) {
-        raw = files.createTempFile("avro", desc + " raw copy");
+        raw = files.createTempFile("avro", desc);
         rw = new RawCopyWriter(raw, schema);
       }
       TimeStats stats = new TimeStats();
@@ -242,6 +242,9 @@ final class DatasetWriter {
       throw new DataStoreException("cannot write " + desc + " in " + files.tmpDir() + ": " + e
           + "; the previous version stays current", e);
     } catch (DataStoreException e) {
+      if (e.getClass() == DataStoreException.class) {
+        throw new DataStoreException(e.getMessage() + "; the previous version stays current", e);
+      }
       throw e;
     } catch (RuntimeException e) {
       throw new DataStoreException("format '" + f.name() + "' failed writing " + desc + ": " + e
