@@ -54,6 +54,30 @@ import org.optstore.spi.WriteTarget;
  */
 public final class ColumnarTestFormat implements StorageFormat {
   public static final String NAME = "testcol";
+  private static volatile Gate gate;
+
+  /** Holds reads of one dataset inside the reader until released, for lifecycle tests. */
+  public static final class Gate {
+    final String dataset;
+    public final java.util.concurrent.CountDownLatch entered =
+        new java.util.concurrent.CountDownLatch(1);
+    public final java.util.concurrent.CountDownLatch release =
+        new java.util.concurrent.CountDownLatch(1);
+
+    Gate(String dataset) {
+      this.dataset = dataset;
+    }
+  }
+
+  /**
+   * @param dataset the dataset whose reads wait, or null to remove the gate
+   * @return the gate
+   */
+  public static Gate gate(String dataset) {
+    Gate g = dataset == null ? null : new Gate(dataset);
+    gate = g;
+    return g;
+  }
 
   @Override
   public String name() {
@@ -250,6 +274,7 @@ public final class ColumnarTestFormat implements StorageFormat {
 
   private static final class Reader implements FormatReader {
     private final Path file;
+    private final String description;
     private final ByteBuffer data;
     private final Schema schema;
     private final List<BlockInfo> blocks = new ArrayList<>();
@@ -257,6 +282,7 @@ public final class ColumnarTestFormat implements StorageFormat {
 
     Reader(ReadSpec spec) {
       this.file = spec.file();
+      this.description = spec.description();
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
         long size = ch.size();
         if (size < 24) {
@@ -356,6 +382,15 @@ public final class ColumnarTestFormat implements StorageFormat {
 
     @Override
     public Frame read(BoundQuery query) {
+      Gate g = gate;
+      if (g != null && description.contains("'" + g.dataset + "'")) {
+        g.entered.countDown();
+        try {
+          g.release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return build(selected(query), query.readColumns());
     }
 
