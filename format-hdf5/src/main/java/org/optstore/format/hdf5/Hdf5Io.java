@@ -133,6 +133,28 @@ final class Hdf5Io {
     }
   }
 
+  /** Reads a scalar attribute of any small type (integer, bitfield, enum) as a flag: nonzero is true. */
+  static boolean readFlag(long obj, String name) throws HDF5Exception {
+    long attr = H5.H5Aopen(obj, name, H5P_DEFAULT);
+    try {
+      long ftype = H5.H5Aget_type(attr);
+      try {
+        byte[] buf = new byte[(int) H5.H5Tget_size(ftype)];
+        H5.H5Aread(attr, ftype, buf);
+        for (byte b : buf) {
+          if (b != 0) {
+            return true;
+          }
+        }
+        return false;
+      } finally {
+        H5.H5Tclose(ftype);
+      }
+    } finally {
+      H5.H5Aclose(attr);
+    }
+  }
+
   /** Reads an integer attribute (any integer width, converted by HDF5). */
   static long readLong(long obj, String name) throws HDF5Exception {
     return readLongs(obj, name)[0];

@@ -108,6 +108,7 @@ final class PandasHdfImport {
           fields.add(Field.of(c.name, c.type));
         }
         Schema schema = schema(fields, options, file);
+        schema = dropTimeColumnWithNulls(schema, columns, rows, options, file);
         LOG.info("importing {} key '/{}' ({} format): {} rows, columns {}", file, key,
             pandasType.equals("frame") ? "fixed" : "table", rows, schema.names());
         return new ImportStream(file, f, toClose, schema, columns, rows, ctx);
@@ -141,6 +142,38 @@ final class PandasHdfImport {
       return Schema.of(fields, t);
     }
     return Schema.of(fields);
+  }
+
+  /**
+   * A time column cannot hold nulls: an inferred one with NaT values is not used as the time column;
+   * a named one is an error naming the first NaT row.
+   */
+  private static Schema dropTimeColumnWithNulls(Schema schema, List<ImportColumn> columns, long rows,
+      WriteOptions options, Path file) throws HDF5Exception {
+    if (schema.timeColumn().isEmpty()) {
+      return schema;
+    }
+    ImportColumn time = columns.get(schema.timeColumnIndex());
+    for (long first = 0; first < rows; first += BATCH_ROWS) {
+      int n = (int) Math.min(BATCH_ROWS, rows - first);
+      Column c = time.source.read(first, n);
+      if (c.nullCount() == 0) {
+        continue;
+      }
+      int r = 0;
+      while (!c.isNull(r)) {
+        r++;
+      }
+      if (options.timeColumn().isPresent()) {
+        throw new SchemaException("time column '" + time.name + "' of " + file + " is NaT at row " + (first + r)
+            + "; a time column cannot hold nulls: drop those rows in pandas (df.dropna(subset=['" + time.name
+            + "'])) or import without naming it as the time column");
+      }
+      LOG.info("import of {}: column '{}' has NaT values (first at row {}), so it is not used as the time column",
+          file, time.name, first + r);
+      return Schema.withoutTimeColumn(schema.fields());
+    }
+    return schema;
   }
 
   /** The group to import: {@code /data} (what the original module wrote), else the only pandas group. */
@@ -247,7 +280,7 @@ final class PandasHdfImport {
             + " df.to_hdf(path, key='" + ctx.key + "', format='table') and import that file");
       }
       long[] dims = Hdf5Io.dims(values);
-      boolean transposed = !H5.H5Aexists(values, "transposed") || Hdf5Io.readLong(values, "transposed") != 0;
+      boolean transposed = !H5.H5Aexists(values, "transposed") || Hdf5Io.readFlag(values, "transposed");
       if (dims.length != 2 || dims[transposed ? 0 : 1] != rows || dims[transposed ? 1 : 0] != names.length) {
         throw new SchemaException("block " + b + " of " + ctx.file + " key '/" + ctx.key + "' has shape "
             + java.util.Arrays.toString(dims) + " but " + rows + " rows and " + names.length

@@ -337,6 +337,27 @@ class Hdf5FormatTest {
         .isInstanceOf(SchemaException.class).hasMessageContaining("U+0000").hasMessageContaining("'s'");
   }
 
+  @Test
+  void picklesAreRefusedWithTheWayOut() throws IOException {
+    Path pkl = dir.resolve("frame.pkl");
+    Files.write(pkl, new byte[] {(byte) 0x80, 4, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0, 0, '.'});
+    assertThat(Hdf5Files.FORMAT.canImport(pkl)).isTrue();
+    assertThatThrownBy(() -> Hdf5Files.FORMAT.importFile(pkl, org.optstore.WriteOptions.defaults()))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining(pkl.toString())
+        .hasMessageContaining("runs whatever code")
+        .hasMessageContaining("to_hdf(");
+    Path notHdf5 = dir.resolve("x.h5");
+    Files.writeString(notHdf5, "plain text");
+    assertThatThrownBy(() -> Hdf5Files.FORMAT.importFile(notHdf5, org.optstore.WriteOptions.defaults()))
+        .isInstanceOf(SchemaException.class).hasMessageContaining("not an HDF5 file");
+    // our own files are HDF5 but not pandas files
+    Path ours = dir.resolve("ours.h5");
+    Hdf5Files.write(ours, TicksFrames.ticks(3), 3, 64, "deflate-1");
+    assertThatThrownBy(() -> Hdf5Files.FORMAT.importFile(ours, org.optstore.WriteOptions.defaults()))
+        .isInstanceOf(SchemaException.class).hasMessageContaining("no pandas DataFrame");
+  }
+
   static void flip(Path p, long offset) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
       raf.seek(offset);
