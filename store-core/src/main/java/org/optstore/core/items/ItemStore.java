@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * may lose recent ones. When {@code items.open} is found at open, the last holder did not close
  * cleanly, and the map is recovered with Chronicle's {@code recoverPersistedTo} before use (logged
  * at WARN): locks left held are cleared, and entries that fail Chronicle's entry checksum (a write
- * cut off mid-way) are dropped. A clean close removes the marker, so a clean reopen does not
+ * cut off mid-way) are dropped. Items whose {@code put} returned before the crash are kept, with
+ * one exception: a {@code put} cut off by the crash that was replacing an existing item can leave
+ * that id with no item at all (Chronicle rewrites a value that fits in place, and the half-written
+ * entry then fails its checksum). A clean close removes the marker, so a clean reopen does not
  * recover. A new map file is built under another name and renamed into place, so a crash while it
  * is created leaves no half-made map.
  *
@@ -221,7 +224,7 @@ public final class ItemStore implements AutoCloseable {
     // false: take the configuration from the file's own header, which is right even when the
     // sizing passed to open() differs from the one the file was created with
     ChronicleMap<String, byte[]> map = builder.recoverPersistedTo(file.toFile(), false, listener);
-    LOG.warn("recovered item store {}: {} items, {} corruption(s) repaired{}", file,
+    LOG.warn("recovered item store {}: {} items held, {} corruption(s) repaired{}", file,
         map.longSize(), corruptions.get(),
         corruptions.get() == 0 ? "" : " (entries cut off mid-write are dropped)");
     return map;
