@@ -71,10 +71,24 @@ import org.slf4j.LoggerFactory;
  * fails as full. Opening an existing file keeps the sizing it was created with. An item whose
  * encoded form does not fit in one segment of the map is refused as too large.
  *
- * <p><b>Runtime.</b> Chronicle Map needs a full JDK and the JVM options listed in the README
- * ({@code --add-exports}/{@code --add-opens}, and {@code -Dchronicle.analytics.disable=true});
- * {@link #open} checks for them before loading Chronicle and fails with an {@link
- * InvalidConfigException} that prints them. Unless the system property {@code
+ * <p><b>Runtime.</b> Chronicle Map needs a full JDK (it compiles code at run time) and these JVM
+ * options:
+ *
+ * <pre>
+ * --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+ * --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+ * --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED
+ * --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+ * --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+ * --add-opens=java.base/java.lang=ALL-UNNAMED
+ * --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+ * --add-opens=java.base/java.io=ALL-UNNAMED
+ * --add-opens=java.base/java.util=ALL-UNNAMED
+ * -Dchronicle.analytics.disable=true
+ * </pre>
+ *
+ * <p>{@link #open} checks for them before any Chronicle class initialises and fails with an {@link
+ * InvalidConfigException} that prints them, the same way on every attempt. Unless the system property {@code
  * chronicle.analytics.disable} is set, open sets it to {@code true}, so Chronicle never reports
  * usage over the network. The store starts no thread of its own; Chronicle's core starts one daemon
  * thread per JVM ({@code background~resource~releaser}) the first time it is used, shared by

@@ -189,6 +189,22 @@ class ItemStoreTest {
   }
 
   @Test
+  void aCrashBeforeTheMapFileWasCreatedLeavesNothingToRecover() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("items"));
+    Files.writeString(dir.resolve(ItemsDirectory.OPEN_MARKER), "opened by pid 1 at then\n");
+    Files.writeString(dir.resolve(ItemsDirectory.CREATING_FILE), "half a map");
+
+    try (ItemStore store = openSmall(dir)) {
+      assertThat(store.recoveredOnOpen()).isFalse();
+      assertThat(dir.resolve(ItemsDirectory.CREATING_FILE)).doesNotExist();
+      store.put("first", Map.of("v", 1));
+    }
+    try (ItemStore store = openSmall(dir)) {
+      assertThat(store.get("first")).contains(Map.of("v", 1L));
+    }
+  }
+
+  @Test
   void aSecondOpenOfTheSameDirectoryFails() {
     Path dir = tmp.resolve("items");
     try (ItemStore store = openSmall(dir)) {
