@@ -38,7 +38,7 @@ import org.optstore.InvalidArgumentException;
 final class ItemCodec {
   static final byte FORMAT_SMILE_V1 = 1;
   static final int HEADER_BYTES = 5;
-  /** Maps and lists may nest fewer levels than this; deeper (or a map containing itself) is refused. */
+  /** Maps and lists nest fewer levels than this; deeper (or a map containing itself) is refused. */
   static final int MAX_DEPTH = 256;
 
   private static final SmileFactory SMILE = SmileFactory.builder()

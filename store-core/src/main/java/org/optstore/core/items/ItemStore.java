@@ -1,9 +1,11 @@
 package org.optstore.core.items;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -88,11 +90,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>{@link #open} checks for them before any Chronicle class initialises and fails with an {@link
- * InvalidConfigException} that prints them, the same way on every attempt. Unless the system property {@code
- * chronicle.analytics.disable} is set, open sets it to {@code true}, so Chronicle never reports
- * usage over the network. The store starts no thread of its own; Chronicle's core starts one daemon
- * thread per JVM ({@code background~resource~releaser}) the first time it is used, shared by
- * every Chronicle user in the JVM.
+ * InvalidConfigException} that prints them, the same way on every attempt. Unless the system
+ * property {@code chronicle.analytics.disable} is set, open sets it to {@code true}, so Chronicle
+ * never reports usage over the network. The store starts no thread of its own; Chronicle's core
+ * starts one daemon thread per JVM ({@code background~resource~releaser}) the first time it is
+ * used, shared by every Chronicle user in the JVM.
  *
  * <p><b>Threads.</b> All methods are thread-safe. {@link #close()} waits for calls in progress,
  * after which every call fails with {@link StoreClosedException}.
@@ -178,8 +180,9 @@ public final class ItemStore implements AutoCloseable {
     ItemsDirectory directory = ItemsDirectory.acquire(dir);
     boolean recovering = directory.previousMarker().isPresent();
     try {
-      ChronicleMap<String, byte[]> map;
+      ChronicleMap<String, byte[]> map = null;
       boolean recovered = false;
+      long held;
       try {
         ChronicleMapBuilder<String, byte[]> builder = ChronicleMapBuilder
             .of(String.class, byte[].class)
@@ -200,10 +203,14 @@ public final class ItemStore implements AutoCloseable {
         } else {
           map = builder.createPersistedTo(directory.mapFile().toFile());
         }
+        held = map.longSize();
       } catch (Throwable t) {
+        if (map != null) {
+          map.close();
+        }
         throw openFailure(directory, recovering, t);
       }
-      LOG.info("opened item store {} ({} items)", directory.mapFile(), map.longSize());
+      LOG.info("opened item store {} ({} items)", directory.mapFile(), held);
       return new ItemStore(directory, map, recovered);
     } catch (RuntimeException | Error e) {
       // a failed clean open leaves nothing to recover; a failed recovery must be tried again
@@ -216,6 +223,10 @@ public final class ItemStore implements AutoCloseable {
       long expectedItems, int averageItemBytes) throws IOException {
     Path creating = directory.creatingFile();
     builder.createPersistedTo(creating.toFile()).close();
+    // the rename publishes the file: it must be whole on disk first, even after a power loss
+    try (FileChannel channel = FileChannel.open(creating, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
     Files.move(creating, directory.mapFile(), StandardCopyOption.ATOMIC_MOVE);
     directory.syncDirectory();
     LOG.info("created item store {} for {} items averaging {} bytes (room for about {} times"
@@ -502,9 +513,9 @@ public final class ItemStore implements AutoCloseable {
     }
     if (e instanceof IllegalStateException && message.contains("extra segment tier")) {
       return new DataStoreException("the item store " + mapFile + " is full: " + what
-          + " failed with " + size(map) + " items held. Its capacity was fixed when it was created"
-          + " (about " + (int) MAX_BLOAT_FACTOR + " times the expectedItems given then): delete"
-          + " items no longer needed, or move the items to a store created with a larger"
+          + " failed with " + itemCount(map) + " items held. Its capacity was fixed when it was"
+          + " created (about " + (int) MAX_BLOAT_FACTOR + " times the expectedItems given then):"
+          + " delete items no longer needed, or move the items to a store created with a larger"
           + " expectedItems", e);
     }
     return new DataStoreException(what + " in " + mapFile + " failed: " + e, e);
@@ -517,7 +528,7 @@ public final class ItemStore implements AutoCloseable {
         + " the item, or keep large payloads as a dataset", cause);
   }
 
-  private static String size(ChronicleMap<?, ?> map) {
+  private static String itemCount(ChronicleMap<?, ?> map) {
     try {
       return Long.toString(map.longSize());
     } catch (RuntimeException e) {

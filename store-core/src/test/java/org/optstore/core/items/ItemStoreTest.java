@@ -47,7 +47,8 @@ class ItemStoreTest {
     Map<String, Object> nested = new LinkedHashMap<>();
     nested.put("tags", List.of("a" + (i % 10), "b"));
     nested.put("history", List.of(i - 1, i, i + 1));
-    nested.put("deeper", Map.of("flag", i % 2 == 0, "text", "x".repeat((int) Math.floorMod(i, 50L))));
+    nested.put("deeper",
+        Map.of("flag", i % 2 == 0, "text", "x".repeat((int) Math.floorMod(i, 50L))));
     item.put("meta", nested);
     return item;
   }
