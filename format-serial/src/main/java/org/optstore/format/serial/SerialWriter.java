@@ -519,7 +519,7 @@ final class SerialWriter implements FormatWriter {
       if (anyNull[c]) {
         bitmapOffset[c] = p;
         bitmapCrc[c] = writeBitmap(c, p);
-        p = SerialLayout.align(p + SerialFooter.bitmapBytes(rows));
+        p = pad(p + SerialFooter.bitmapBytes(rows));
       }
     }
     for (int c = 0; c < n; c++) {
@@ -529,7 +529,7 @@ final class SerialWriter implements FormatWriter {
         dictEntries[c] = dictValues.get(c).size();
         dictBytes[c] = (int) dictUtf8[c];
         dictCrc[c] = writeDictionary(c, p);
-        p = SerialLayout.align(p + SerialFooter.dictionaryBytes(dictEntries[c], dictBytes[c]));
+        p = pad(p + SerialFooter.dictionaryBytes(dictEntries[c], dictBytes[c]));
       }
     }
     int[] first = Arrays.copyOf(extFirst, extentCount);
@@ -597,9 +597,21 @@ final class SerialWriter implements FormatWriter {
         move(off[c], p, len);
         off[c] = p;
       }
-      p = SerialLayout.align(p + len);
+      p = pad(p + len);
     }
     end = p;
+  }
+
+  /**
+   * Writes zeros up to the next aligned offset, so that no stale byte of a compacted extent is
+   * left in padding and the same rows always give the same bytes.
+   */
+  private long pad(long at) {
+    long next = SerialLayout.align(at);
+    if (next > at) {
+      writeAt(ByteBuffer.allocate((int) (next - at)), at);
+    }
+    return next;
   }
 
   private void move(long src, long dst, long len) {
