@@ -63,6 +63,28 @@ import org.optstore.spi.WriteTarget;
  * </pre>
  */
 public final class RowFormat implements StorageFormat {
+  /** Deliberate defects, for the test that shows the contract catches them. */
+  enum Flaw {
+    NONE,
+    /** The reader does not check the file's checksum. */
+    IGNORES_CHECKSUM,
+    /** The reader claims to apply time ranges but returns every row. */
+    CLAIMS_TIME_RANGE,
+    /** The writer stores null strings as empty strings. */
+    NULL_STRINGS_AS_EMPTY
+  }
+
+  private final Flaw flaw;
+
+  /** The format as {@link java.util.ServiceLoader} creates it: without flaws. */
+  public RowFormat() {
+    this(Flaw.NONE);
+  }
+
+  RowFormat(Flaw flaw) {
+    this.flaw = flaw;
+  }
+
   static final byte[] MAGIC = "ROWFMT1\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] END = "ROWEND!\n".getBytes(StandardCharsets.US_ASCII);
   static final int TRAILER = 8 + 4 + 8;
@@ -113,23 +135,25 @@ public final class RowFormat implements StorageFormat {
       throw new InvalidConfigException("format 'rows' has no codec '" + spec.codec()
           + "'; its codecs are [plain]");
     }
-    return new Writer(target.path(), spec.schema());
+    return new Writer(target.path(), spec.schema(), flaw);
   }
 
   @Override
   public FormatReader openReader(ReadSpec spec) {
-    return new Reader(spec);
+    return new Reader(spec, flaw);
   }
 
   private static final class Writer implements FormatWriter {
     private final Schema schema;
+    private final Flaw flaw;
     private final CheckedOutputStream checked;
     private final DataOutputStream out;
     private long rows;
     private boolean closed;
 
-    Writer(Path path, Schema schema) {
+    Writer(Path path, Schema schema, Flaw flaw) {
       this.schema = schema;
+      this.flaw = flaw;
       try {
         OutputStream file = Files.newOutputStream(path);
         this.checked = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16),
@@ -169,7 +193,7 @@ public final class RowFormat implements StorageFormat {
     }
 
     private void writeValue(Column col, int r) throws IOException {
-      if (col.isNull(r)) {
+      if (col.isNull(r) && !(flaw == Flaw.NULL_STRINGS_AS_EMPTY && col instanceof StringColumn)) {
         out.writeByte(1);
         return;
       }
@@ -185,7 +209,8 @@ public final class RowFormat implements StorageFormat {
       } else if (col instanceof BoolColumn c) {
         out.writeBoolean(c.get(r));
       } else {
-        byte[] b = ((StringColumn) col).get(r).getBytes(StandardCharsets.UTF_8);
+        String v = ((StringColumn) col).get(r);
+        byte[] b = (v == null ? "" : v).getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
       }
@@ -221,8 +246,10 @@ public final class RowFormat implements StorageFormat {
 
   private static final class Reader implements FormatReader {
     private final Frame frame;
+    private final Flaw flaw;
 
-    Reader(ReadSpec spec) {
+    Reader(ReadSpec spec, Flaw flaw) {
+      this.flaw = flaw;
       Path file = spec.file();
       byte[] all;
       try {
@@ -243,11 +270,12 @@ public final class RowFormat implements StorageFormat {
       int stored = trailer.getInt();
       CRC32C crc = new CRC32C();
       crc.update(all, 0, all.length - TRAILER);
-      if ((int) crc.getValue() != stored) {
+      if ((int) crc.getValue() != stored && flaw != Flaw.IGNORES_CHECKSUM) {
         throw new CorruptDataException("'rows' file " + file + " fails its checksum");
       }
       String recorded = spec.checksums().get("file.crc32c");
-      if (recorded != null && !recorded.equals(Integer.toHexString(stored))) {
+      if (recorded != null && !recorded.equals(Integer.toHexString(stored))
+          && flaw != Flaw.IGNORES_CHECKSUM) {
         throw new CorruptDataException("'rows' file " + file + " is not the file the manifest "
             + "recorded (CRC32C " + Integer.toHexString(stored) + ", recorded " + recorded + ")");
       }
@@ -315,7 +343,8 @@ public final class RowFormat implements StorageFormat {
 
     @Override
     public Set<Pushdown> pushdown(BoundQuery query) {
-      return EnumSet.noneOf(Pushdown.class);
+      return flaw == Flaw.CLAIMS_TIME_RANGE ? EnumSet.of(Pushdown.TIME_RANGE)
+          : EnumSet.noneOf(Pushdown.class);
     }
 
     @Override
