@@ -228,9 +228,7 @@ final class SerialWriter implements FormatWriter {
     NullMask nm = col.nulls();
     boolean hasNulls = nm.hasNulls();
     if (hasNulls) {
-      markNulls(c, nm, from, k);
-    } else {
-      ensureNullWords(c, rows + k);
+      markNulls(c, nm, from, k); // columns without nulls never grow their bitmap
     }
     buf.clear();
     switch (types[c]) {
@@ -627,6 +625,7 @@ final class SerialWriter implements FormatWriter {
   }
 
   private int writeBitmap(int c, long at) {
+    ensureNullWords(c, rows);
     long[] w = nullWords[c];
     int words = (int) (SerialFooter.bitmapBytes(rows) >>> 3);
     CRC32C crc = new CRC32C();
