@@ -539,4 +539,36 @@ class SerialFormatTest {
           .containsExactly(values);
     }
   }
+
+  @Test
+  void allNullColumnsRoundTripAndPruneEveryBlock() throws IOException {
+    int rows = 300;
+    Frame.Builder fb = Frame.builder();
+    for (ColumnType type : ColumnType.values()) {
+      ColumnBuilder b = ColumnBuilder.of(type, rows);
+      for (int i = 0; i < rows; i++) {
+        b.appendNull();
+      }
+      fb.column(type.name().toLowerCase(java.util.Locale.ROOT), b.build());
+    }
+    Frame data = fb.noTimeColumn().build();
+    Path file = dir.resolve("nulls.osr");
+    WriteSummary s = write(file, data, 64);
+    for (boolean mmap : new boolean[] {true, false}) {
+      try (SerialReader r = open(new SerialFormat(), file, s, mmap)) {
+        assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(data);
+        assertThat(r.blocks()).hasSize(5).allSatisfy(b -> {
+          assertThat(b.minTimeMicros()).isEqualTo(Long.MIN_VALUE);
+          assertThat(b.maxTimeMicros()).isEqualTo(Long.MAX_VALUE);
+        });
+        for (Predicate p : List.of(Predicates.ne("int64", 0L), Predicates.eq("string", ""),
+            Predicates.ne("float64", Double.NaN), Predicates.not(Predicates.lt("int32", 0)))) {
+          assertThat(r.read(Query.builder().where(p).build().bind(r.schema())).rowCount())
+              .as("%s on all-null blocks", p).isZero();
+        }
+        assertThat(r.read(Query.builder().where(Predicates.isNull("bool")).build()
+            .bind(r.schema())).rowCount()).isEqualTo(rows);
+      }
+    }
+  }
 }
