@@ -281,7 +281,7 @@ final class SerialReader implements FormatReader {
     return crcChecks.sum();
   }
 
-  /** The number of columns whose values this reader has memory-mapped. */
+  /** The number of mappings of a column's values (0 until the column is first read mapped). */
   int mappedPieces(int column) {
     MappedColumn m = mappings.get(column);
     return m == null ? 0 : m.pieces().length;
