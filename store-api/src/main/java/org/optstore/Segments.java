@@ -18,30 +18,30 @@ final class Segments<B extends Buffer> {
   }
 
   /**
-   * Views each buffer from its position to its limit; the buffers must already be read-only. Empty
-   * buffers are dropped (unless all are empty), so that every segment holds a row and {@link
-   * #segmentOf} finds the one segment holding a row.
+   * Views each buffer from its position to its limit; the buffers must already be read-only.
+   * Empty buffers are dropped (an empty segment would make two segments start at the same row),
+   * keeping one when all are empty.
    */
   @SuppressWarnings("unchecked")
-  static <B extends Buffer> Segments<B> of(List<B> buffers, B[] type) {
+  static <B extends Buffer> Segments<B> of(List<B> given, B[] type) {
+    List<B> buffers = new java.util.ArrayList<>(given.size());
+    for (B b : given) {
+      if (b.hasRemaining()) {
+        buffers.add(b);
+      }
+    }
+    if (buffers.isEmpty() && !given.isEmpty()) {
+      buffers.add(given.get(0));
+    }
     B[] segs = Arrays.copyOf(type, buffers.size());
-    int count = 0;
-    for (B b : buffers) {
+    int[] starts = new int[buffers.size() + 1];
+    long total = 0;
+    for (int k = 0; k < segs.length; k++) {
+      B b = buffers.get(k);
       if (!b.isReadOnly()) {
         throw new IllegalArgumentException("segment buffers must be read-only");
       }
-      B s = (B) b.slice();
-      if (s.limit() > 0) {
-        segs[count++] = s;
-      }
-    }
-    if (count == 0 && !buffers.isEmpty()) {
-      segs[count++] = (B) buffers.get(0).slice(); // no rows at all: keep one empty segment
-    }
-    segs = Arrays.copyOf(segs, count);
-    int[] starts = new int[count + 1];
-    long total = 0;
-    for (int k = 0; k < count; k++) {
+      segs[k] = (B) b.slice();
       starts[k] = (int) total;
       total += segs[k].limit();
       if (total > Integer.MAX_VALUE) {
@@ -49,7 +49,7 @@ final class Segments<B extends Buffer> {
             + " rows; got at least " + total);
       }
     }
-    starts[count] = (int) total;
+    starts[segs.length] = (int) total;
     return new Segments<>(segs, starts);
   }
 
