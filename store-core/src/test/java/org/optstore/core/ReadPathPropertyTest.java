@@ -53,7 +53,8 @@ class ReadPathPropertyTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}, memory mapping {1}")
-  @CsvSource({"testcol, true", "testcol, false", "testrow, true"})
+  @CsvSource({"testcol, true", "testcol, false", "testrow, true", "serial, true",
+      "serial, false"})
   void everyReadPathMatchesTheReference(String format, boolean mmap) throws Exception {
     Random rnd = new Random(SEED ^ format.hashCode() ^ (mmap ? 1 : 0));
     try (DataStore store = TestStores.open(TestStores.config(dir).format(format)

@@ -27,6 +27,7 @@ import org.optstore.WriteOptions;
 import org.optstore.core.testing.ColumnarTestFormat;
 import org.optstore.core.testing.RowTestFormat;
 import org.optstore.core.testing.UnavailableTestFormat;
+import org.optstore.format.serial.SerialFormat;
 
 /** The raw copy as the source of truth: fallback, rebuild, and what happens without it. */
 class RebuildTest {
@@ -99,6 +100,22 @@ class RebuildTest {
       assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
     }
     assertThat(manifest(1).get("generation").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aVersionWhoseFormatIsGoneIsRebuiltIntoTheSerialFallback() throws IOException {
+    Frame ticks = writeTicks(config().build(), 70_000);
+    try (DataStore s = TestStores.openWith(config().build(), scratch, SerialFormat.class)) {
+      Query r2 = Query.builder().between(TestStores.T0.plusSeconds(1000),
+          TestStores.T0.plusSeconds(66_000)).where(Predicates.eq("flag", true)).build();
+      assertThat(s.retrieve("t", r2).frame()).isEqualTo(ReadPathPropertyTest.reference(ticks,
+          r2));
+      assertThat(s.info("t").format()).isEqualTo("serial");
+    }
+    assertThat(files("optimized")).containsExactly("optimized/t/1/part-0.g1.osr");
+    try (DataStore s = TestStores.open(config().build())) {
+      assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
+    }
   }
 
   @Test
