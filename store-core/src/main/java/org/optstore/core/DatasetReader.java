@@ -225,18 +225,23 @@ final class DatasetReader {
     Path file = dataPath(m, df);
     try {
       return f.openReader(new ReadSpec(file, df.checksums(), memoryMapping, m.describe()));
-    } catch (DataStoreException e) {
-      throw e;
     } catch (RuntimeException e) {
       throw failure(m, f, file, e);
     }
   }
 
+  /**
+   * A format's failure as the engine reports it: a file that vanished (a newer version pruned
+   * it, or it is missing) is damage to rebuild from, or a reason to start over on the new version.
+   */
   private DataStoreException failure(Manifest m, StorageFormat f, Path file, RuntimeException e) {
     if (!Files.exists(file)) {
       refreshAndCheck(m);
       return new CorruptDataException("data file " + file + " of " + m.describe()
-          + " vanished while being read: " + e, e);
+          + " is missing: " + e, e);
+    }
+    if (e instanceof DataStoreException d) {
+      return d;
     }
     return new DataStoreException("format '" + f.name() + "' failed reading " + m.describe()
         + " from " + file + ": " + e, e);
@@ -248,8 +253,6 @@ final class DatasetReader {
       Frame f;
       try {
         f = r.read(q);
-      } catch (DataStoreException e) {
-        throw e;
       } catch (RuntimeException e) {
         throw failure(m, registry.require(m.formatName(), "to read"), dataPath(m, single(m)), e);
       }
