@@ -14,6 +14,7 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.Utf8;
 import org.optstore.BoolColumn;
 import org.optstore.Column;
@@ -31,15 +32,16 @@ import org.optstore.core.catalog.SchemaJson;
 import org.optstore.spi.WriteTarget;
 
 /**
- * Writes the raw copy of a version: an Avro container file (any Avro tool reads it) through the
- * target's channel, batch by batch, computing the whole-file CRC32C the manifest records as the
+ * Writes the raw copy of a version: an uncompressed Avro container file (any Avro tool reads it)
+ * through the target's channel, batch by batch, computing the whole-file CRC32C the manifest records as the
  * bytes go out. Rows are encoded straight from the columns: no record objects, no boxing. Not
  * thread-safe.
+ *
+ * <p>Uncompressed because deflate, Avro's fastest codec without another dependency, doubled
+ * the cost of a write (1M ticks rows: about 520 ms with deflate level 1 against 270 ms without, for
+ * a file of 16 MB against 30 MB).
  */
 public final class RawCopyWriter implements Closeable {
-  /** Deflate level 1: most of deflate's gain on typical columns for a fraction of its time. */
-  private static final int DEFLATE_LEVEL = 1;
-
   private final Schema schema;
   private final String description;
   private final CrcCountingStream counted;
@@ -60,7 +62,9 @@ public final class RawCopyWriter implements Closeable {
     this.cursor = new RowCursor(schema.size());
     this.writer = new DataFileWriter<>(new CursorWriter());
     try {
-      writer.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
+      writer.setCodec(CodecFactory.nullCodec());
+      // the default direct encoder writes byte by byte into the block buffer; buffer instead
+      writer.setEncoder(out -> EncoderFactory.get().binaryEncoder(out, null));
       writer.setMeta(AvroSchemas.SCHEMA_META, SchemaJson.toJson(schema));
       writer.create(AvroSchemas.of(schema), counted);
     } catch (IOException | AvroRuntimeException e) {
