@@ -143,6 +143,12 @@ final class PredicateKernel {
     final void settle(int base, int len) {
       int w0 = base >>> 6;
       boolean anyNull = nulls.hasNulls();
+      if (!anyNull && len == Kernels.CHUNK) {
+        for (int w = 0; w < Kernels.WORDS; w++) {
+          f[w] = ~t[w];
+        }
+        return;
+      }
       for (int w = 0, words = Kernels.words(len); w < words; w++) {
         long known = Kernels.validMask(len, w) & ~(anyNull ? nulls.word(w0 + w) : 0L);
         long v = t[w];
