@@ -79,7 +79,7 @@ public final class DataStores {
     Path key = config.normalizedBasePath();
     synchronized (SHARED) {
       SharedStore s = SHARED.get(key);
-      if (s != null && !s.store.config().equals(config)) {
+      if (s != null && !s.store.config().sameSettingsAs(config)) {
         throw new InvalidConfigException("the shared store at " + key + " is open with "
             + s.store.config() + ", not " + config + "; use the same configuration, or close "
             + "its handles first");

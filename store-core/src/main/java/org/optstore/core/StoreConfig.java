@@ -481,19 +481,32 @@ public final class StoreConfig {
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof StoreConfig c && c.normalizedBasePath().equals(normalizedBasePath())
-        && c.format.equals(format) && c.cacheMaxEntries == cacheMaxEntries
+  /** Compares every setting but the base path. */
+  boolean sameSettingsAs(StoreConfig c) {
+    return c.format.equals(format) && c.cacheMaxEntries == cacheMaxEntries
         && c.cacheMaxBytes == cacheMaxBytes && Objects.equals(c.cacheTtl, cacheTtl)
         && c.batchSize == batchSize && c.maxWorkers == maxWorkers
         && c.memoryMapping == memoryMapping && c.compression.equals(compression)
         && c.rawCopy == rawCopy && c.readOnly == readOnly && c.keepVersions == keepVersions;
   }
 
+  /**
+   * Configurations are equal when their settings are, and their base paths once made absolute and
+   * normalised (links are not resolved; {@link DataStores#shared} does resolve them).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoreConfig c && sameSettingsAs(c) && absoluteBasePath().equals(
+        c.absoluteBasePath());
+  }
+
+  private Path absoluteBasePath() {
+    return basePath.toAbsolutePath().normalize();
+  }
+
   @Override
   public int hashCode() {
-    return Objects.hash(normalizedBasePath(), format, cacheMaxEntries, cacheMaxBytes, cacheTtl,
+    return Objects.hash(absoluteBasePath(), format, cacheMaxEntries, cacheMaxBytes, cacheTtl,
         batchSize, maxWorkers, memoryMapping, compression, rawCopy, readOnly, keepVersions);
   }
 
