@@ -133,7 +133,11 @@ class WritePathTest {
           .isInstanceOf(SchemaException.class).hasMessageContaining("'ts'");
       assertThatThrownBy(() -> s.storeRecords("b", List.of(rec("a", new Object())), Map.of()))
           .isInstanceOf(SchemaException.class).hasMessageContaining("java.lang.Object");
+      assertThatThrownBy(() -> s.storeRecords("b", List.of(rec(), rec()), Map.of()))
+          .isInstanceOf(SchemaException.class).hasMessageContaining("2 records without any field");
       assertThatThrownBy(() -> s.retrieve("b")).isInstanceOf(DatasetNotFoundException.class);
+      assertThat(s.storeRecords("none", List.of(), Map.of()).rowCount()).isZero();
+      assertThat(s.retrieve("none").frame().columnCount()).isZero();
     }
   }
 

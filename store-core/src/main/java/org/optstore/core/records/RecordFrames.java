@@ -98,6 +98,10 @@ public final class RecordFrames {
       }
       row++;
     }
+    if (fields.isEmpty() && row > 0) {
+      throw new SchemaException(row + " records without any field cannot be stored (a dataset "
+          + "without columns has no rows); give each record at least one field");
+    }
     if (named != null && !fields.containsKey(named)) {
       throw new SchemaException("time column '" + named + "' named in WriteOptions is not a field "
           + "of the records (fields: " + fields.keySet() + ")");
