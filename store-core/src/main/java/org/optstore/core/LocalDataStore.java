@@ -279,15 +279,17 @@ final class LocalDataStore implements DataStore {
   @Override
   public DatasetInfo store(String name, FrameStream batches, Map<String, ?> metadata,
       WriteOptions options) {
-    enter();
-    try {
-      requireWritable();
-      DatasetNames.encode(name);
-      Objects.requireNonNull(batches, "batches");
-      Objects.requireNonNull(options, "options");
-      return writer.write(name, batches, metadata, options, -1).toInfo();
-    } finally {
-      exit();
+    Objects.requireNonNull(batches, "batches");
+    try (batches) { // closed whatever happens, as the contract says
+      enter();
+      try {
+        requireWritable();
+        DatasetNames.encode(name);
+        Objects.requireNonNull(options, "options");
+        return writer.write(name, batches, metadata, options, -1).toInfo();
+      } finally {
+        exit();
+      }
     }
   }
 

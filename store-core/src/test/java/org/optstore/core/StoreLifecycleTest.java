@@ -147,6 +147,31 @@ class StoreLifecycleTest {
     assertThatThrownBy(s::list).isInstanceOf(StoreClosedException.class);
     assertThatThrownBy(() -> s.info("t")).isInstanceOf(StoreClosedException.class);
     assertThatThrownBy(() -> s.delete("t")).isInstanceOf(StoreClosedException.class);
+    boolean[] closed = {false};
+    FrameStream batches = new FrameStream() {
+      @Override
+      public org.optstore.Schema schema() {
+        return TestStores.ticks(1).schema();
+      }
+
+      @Override
+      public boolean hasNext() {
+        return false;
+      }
+
+      @Override
+      public Frame next() {
+        throw new java.util.NoSuchElementException();
+      }
+
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    assertThatThrownBy(() -> s.store("t", batches, Map.of(), org.optstore.WriteOptions.defaults()))
+        .isInstanceOf(StoreClosedException.class);
+    assertThat(closed[0]).as("the batches were closed").isTrue();
     assertThatThrownBy(() -> s.retrieveAll(List.of("t"), Query.all()))
         .isInstanceOf(StoreClosedException.class);
     assertThatThrownBy(open::hasNext).isInstanceOf(StoreClosedException.class);
