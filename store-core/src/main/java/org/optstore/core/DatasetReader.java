@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.optstore.BoundQuery;
 import org.optstore.CorruptDataException;
 import org.optstore.DataStoreException;
@@ -55,6 +57,9 @@ final class DatasetReader {
   private final DatasetWriter writer; // null when read-only
   private final boolean memoryMapping;
   private final Cache<String, Frame> rebuiltInMemory;
+  /** Versions (by manifest checksum) a read-only store found broken and answers from memory. */
+  private final Map<String, Problem> readOnlyProblems = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   DatasetReader(CatalogLayout layout, Catalog catalog, FormatRegistry registry,
       DatasetWriter writer, boolean memoryMapping, long memoryBudget) {
@@ -131,6 +136,10 @@ final class DatasetReader {
   private record Problem(String reason, boolean formatGone, DataStoreException cause) {}
 
   private Frame read(Manifest m, BoundQuery q) {
+    Problem known = readOnlyProblems.get(m.checksum());
+    if (known != null) {
+      return readRebuilt(m, q, known); // a read-only store answers a broken version from memory
+    }
     Problem p = check(m);
     if (p == null) {
       try {
@@ -195,7 +204,11 @@ final class DatasetReader {
   /** After a read failed: start over if the version moved on, else explain the failure. */
   private Problem afterFailure(Manifest m, CorruptDataException e) {
     refreshAndCheck(m);
-    LOG.warn("{} failed a check: {}", m.describe(), e.getMessage());
+    if (warned.add(m.checksum())) {
+      LOG.warn("{} failed a check: {}", m.describe(), e.getMessage());
+    } else {
+      LOG.debug("{} failed a check again: {}", m.describe(), e.getMessage());
+    }
     return new Problem("its data failed a check: " + e.getMessage(), false, e);
   }
 
@@ -276,7 +289,12 @@ final class DatasetReader {
     if (writer != null) {
       return readFile(rebuild(m, p), q);
     }
-    return ResultRefiner.refine(inMemory(m, p), q, Set.of(), m.timeSorted());
+    Frame all = inMemory(m, p);
+    if (readOnlyProblems.size() > 1024) {
+      readOnlyProblems.clear();
+    }
+    readOnlyProblems.putIfAbsent(m.checksum(), p);
+    return ResultRefiner.refine(all, q, Set.of(), m.timeSorted());
   }
 
   private Manifest rebuild(Manifest m, Problem p) {
