@@ -222,10 +222,19 @@ class RebuildTest {
 
   @Test
   void anUnavailableConfiguredFormatFallsBackToTheBestAvailable() {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
     try (DataStore s = TestStores.open(config().format(UnavailableTestFormat.NAME).build())) {
       assertThat(s.store("x", TestStores.ticks(3), Map.of()).format())
           .isEqualTo(ColumnarTestFormat.NAME);
+    } finally {
+      System.setErr(err);
     }
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).containsOnlyOnce(
+        "WARN org.optstore.core.format.FormatRegistry - configured storage format 'testgone' "
+        + "cannot be used because it is unavailable: " + UnavailableTestFormat.REASON
+        + "; falling back to 'testcol'");
     try (DataStore s = TestStores.openWith(config().format("parquet").build(), scratch,
         RowTestFormat.class)) {
       assertThat(s.store("y", TestStores.ticks(3), Map.of()).format())
