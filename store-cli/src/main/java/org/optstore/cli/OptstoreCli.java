@@ -78,6 +78,7 @@ public final class OptstoreCli implements Callable<Integer> {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     OptstoreCli root = new OptstoreCli();
     CommandLine cl = new CommandLine(root);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionStrategy(parseResult -> {
