@@ -41,6 +41,7 @@ import org.optstore.core.catalog.Manifest;
 import org.optstore.core.format.FormatRegistry;
 import org.optstore.core.io.DurableFiles;
 import org.optstore.core.io.IoInterceptor;
+import org.optstore.core.items.ItemStore;
 import org.optstore.core.records.RecordFrames;
 import org.optstore.spi.StorageFormat;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ final class LocalDataStore implements DataStore {
   private final DatasetReader reader;
   private final ThreadPoolExecutor executor;
   private final Object lifecycle = new Object();
+  private final Object itemsLock = new Object();
+  private ItemStore items; // opened on the first item call; guarded by itemsLock
   private volatile boolean closed;
   private int inFlight; // guarded by lifecycle
 
@@ -222,6 +225,12 @@ final class LocalDataStore implements DataStore {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (itemsLock) {
+      if (items != null) {
+        items.close();
+        items = null;
+      }
     }
     if (lock != null) {
       lock.close();
@@ -556,17 +565,28 @@ final class LocalDataStore implements DataStore {
     }
   }
 
-  // ---- items and cache: not in this build ----
+  // ---- items ----
 
-  private InvalidConfigException noItems() {
-    return new InvalidConfigException("the item store is not available in this build");
+  /** Opens the item store on the first item call; only a writable store serves items. */
+  private ItemStore items() {
+    if (writer == null) {
+      throw new InvalidConfigException("the item store of " + base + " cannot be used by a "
+          + "read-only store: Chronicle Map maps its file read-write and keeps locks in it; open "
+          + "the store writable (readOnly(false)) to put or get items");
+    }
+    synchronized (itemsLock) {
+      if (items == null) {
+        items = ItemStore.open(base.resolve("items"));
+      }
+      return items;
+    }
   }
 
   @Override
   public void putItem(String id, Map<String, ?> item) {
     enter();
     try {
-      throw noItems();
+      items().put(id, item);
     } finally {
       exit();
     }
@@ -576,7 +596,7 @@ final class LocalDataStore implements DataStore {
   public Optional<Map<String, Object>> getItem(String id) {
     enter();
     try {
-      throw noItems();
+      return items().get(id);
     } finally {
       exit();
     }
@@ -586,7 +606,7 @@ final class LocalDataStore implements DataStore {
   public boolean deleteItem(String id) {
     enter();
     try {
-      throw noItems();
+      return items().delete(id);
     } finally {
       exit();
     }
@@ -594,9 +614,10 @@ final class LocalDataStore implements DataStore {
 
   @Override
   public Map<String, Map<String, Object>> batchGetItems(Collection<String> ids) {
+    Objects.requireNonNull(ids, "ids");
     enter();
     try {
-      throw noItems();
+      return items().batchGet(ids, config.batchSize(), executor);
     } finally {
       exit();
     }
