@@ -27,11 +27,15 @@ final class DemoCommand extends StoreCommand {
   }
 
   @Override
-  int run(DataStore store) {
+  void validate() {
     if (rows < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--rows must be at least 1, got " + rows);
     }
+  }
+
+  @Override
+  int run(DataStore store) {
     PrintWriter out = out();
     out.printf("optstore demo: %,d rows of '%s' into %s%n", rows, TicksWorkload.DATASET,
         root.basePath.toAbsolutePath());

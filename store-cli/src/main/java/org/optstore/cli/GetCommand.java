@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.optstore.DataStore;
 import org.optstore.FrameStream;
+import org.optstore.InvalidArgumentException;
 import org.optstore.Predicates;
 import org.optstore.Query;
 import org.optstore.TimeRange;
@@ -51,8 +52,10 @@ final class GetCommand extends StoreCommand {
     return true;
   }
 
+  private Query query;
+
   @Override
-  int run(DataStore store) throws Exception {
+  void validate() {
     Query.Builder q = Query.builder();
     if (from != null || to != null) {
       Instant f = from == null ? null : parseTime("--from", from);
@@ -63,13 +66,22 @@ final class GetCommand extends StoreCommand {
     if (columns != null) {
       q.columns(columns);
     }
-    if (where != null) {
-      q.where(Predicates.parse(where));
+    try {
+      if (where != null) {
+        q.where(Predicates.parse(where));
+      }
+      if (limit != null) {
+        q.limit(limit);
+      }
+    } catch (InvalidArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (limit != null) {
-      q.limit(limit);
-    }
-    try (FrameStream rows = store.scan(name, q.build())) {
+    query = q.build();
+  }
+
+  @Override
+  int run(DataStore store) throws Exception {
+    try (FrameStream rows = store.scan(name, query)) {
       long n = output.write(rows, out());
       if (output == OutputFormat.TABLE) {
         out().printf("(%,d rows)%n", n);

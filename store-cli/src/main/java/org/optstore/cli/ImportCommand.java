@@ -39,11 +39,15 @@ final class ImportCommand extends StoreCommand {
   }
 
   @Override
-  int run(DataStore store) {
+  void validate() {
     if (!Files.isRegularFile(file)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "no such file: " + file);
     }
+  }
+
+  @Override
+  int run(DataStore store) {
     WriteOptions.Builder b = WriteOptions.builder();
     if (timeColumn != null) {
       b.timeColumn(timeColumn);

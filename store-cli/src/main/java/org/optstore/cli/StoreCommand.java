@@ -24,8 +24,12 @@ abstract class StoreCommand implements Callable<Integer> {
 
   abstract int run(DataStore store) throws Exception;
 
+  /** Checks the options before the store is opened; throws a ParameterException on bad ones. */
+  void validate() {}
+
   @Override
   public Integer call() throws Exception {
+    validate();
     try (DataStore store = root.open(readOnly())) {
       return run(store);
     }
