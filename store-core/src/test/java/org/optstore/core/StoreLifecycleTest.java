@@ -254,21 +254,6 @@ class StoreLifecycleTest {
   }
 
   @Test
-  void itemsAndImportsAreNotInThisBuildAndTheCacheCountsNothing() {
-    try (DataStore s = TestStores.open(config().build())) {
-      assertThatThrownBy(() -> s.putItem("i", Map.of("v", 1)))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("item store");
-      assertThatThrownBy(() -> s.getItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.deleteItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.batchGetItems(List.of("i")))
-          .isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.importFile("x", dir.resolve("x.csv")))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("x.csv");
-      assertThat(s.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
-    }
-  }
-
-  @Test
   void retrieveFilteredAppliesTheFunctionToTheWholeDataset() {
     try (DataStore s = TestStores.open(config().cacheTtl(Duration.ofMinutes(1)).build())) {
       s.store("t", TestStores.ticks(100), Map.of("m", 1));
