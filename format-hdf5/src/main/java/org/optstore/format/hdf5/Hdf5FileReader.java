@@ -73,6 +73,11 @@ final class Hdf5FileReader implements FormatReader {
       throw new CorruptDataException("HDF5 file " + path + " of " + description
           + " is missing; the store rebuilds it from the raw copy when there is one");
     }
+    if (!Hdf5Format.hasHdf5Signature(path)) {
+      throw new CorruptDataException("file " + path + " of " + description + " is not an hdf5 file (it does not"
+          + " start with the HDF5 signature), so format hdf5 cannot read it; the store rebuilds it from the raw"
+          + " copy when there is one");
+    }
     synchronized (NativeHdf5.LOCK) {
       try {
         long fapl = H5.H5Pcreate(HDF5Constants.H5P_FILE_ACCESS);
@@ -150,8 +155,8 @@ final class Hdf5FileReader implements FormatReader {
         if (e instanceof CorruptDataException c) {
           throw c;
         }
-        throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be opened: its"
-            + " metadata failed a checksum, is truncated or is not optstore's layout (" + e.getClass().getSimpleName()
+        throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be opened by format"
+            + " hdf5: its metadata failed a checksum, is truncated or is not optstore's layout (" + e.getClass().getSimpleName()
             + ": " + e.getMessage() + "); the store rebuilds it from the raw copy when there is one", e);
       }
     }

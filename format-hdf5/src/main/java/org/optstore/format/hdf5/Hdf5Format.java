@@ -167,7 +167,8 @@ public final class Hdf5Format implements StorageFormat {
     return hasHdf5Signature(file);
   }
 
-  private static boolean hasHdf5Signature(Path file) {
+  /** Whether the file starts with the HDF5 signature (optstore writes no user block before it). */
+  static boolean hasHdf5Signature(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(HDF5_SIGNATURE.length);
       return java.util.Arrays.equals(head, HDF5_SIGNATURE);
