@@ -55,6 +55,8 @@ final class NativeHdf5 {
     try {
       platform = org.bytedeco.javacpp.Loader.getPlatform();
       org.bytedeco.javacpp.Loader.load(org.bytedeco.hdf5.hdf5_java.class);
+      // the C API binding, for direct chunk writes and chunk locations (see DirectChunks)
+      org.bytedeco.javacpp.Loader.load(org.bytedeco.hdf5.global.hdf5.class);
       String lib = org.bytedeco.javacpp.Loader.getLoadedLibraries().get("hdf5_java");
       if (lib != null && System.getProperty(H5_LIBRARY_PATH_PROPERTY) == null) {
         System.setProperty(H5_LIBRARY_PATH_PROPERTY, lib);
