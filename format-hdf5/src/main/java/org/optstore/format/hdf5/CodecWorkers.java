@@ -87,27 +87,21 @@ final class CodecWorkers {
   }
 
   /**
-   * Runs {@code task} for every index in {@code [0, count)} on the calling thread and as many
-   * workers as help, and returns when all are done. The first failure stops the remaining
-   * indexes and is thrown (checked exceptions wrapped in an {@link ExecutionException}).
+   * Runs {@code task} for every index in {@code [0, count)} on the calling thread and on as many
+   * workers as are free to help, and returns when all are done. Helpers that only get to start
+   * after the work is done (the workers are busy with a large write, say) are not waited for. The
+   * first failure stops the remaining indexes and is thrown (checked exceptions wrapped in an
+   * {@link ExecutionException}).
    */
   static void runAll(int count, IndexedTask task, String what) throws ExecutionException {
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Run run = new Run(count, task);
     int helpers = Math.min(THREADS, count) - 1;
-    @SuppressWarnings("unchecked")
-    Future<Object>[] running = new Future[Math.max(0, helpers)];
     for (int h = 0; h < helpers; h++) {
-      running[h] = POOL.submit(() -> {
-        drain(next, count, task, failure);
-        return null;
-      });
+      POOL.execute(run::help);
     }
-    drain(next, count, task, failure);
-    for (Future<Object> f : running) {
-      await(f, what);
-    }
-    Throwable t = failure.get();
+    drain(run);
+    run.finish();
+    Throwable t = run.failure.get();
     if (t instanceof RuntimeException r) {
       throw r;
     }
@@ -115,19 +109,71 @@ final class CodecWorkers {
       throw e;
     }
     if (t != null) {
-      throw new ExecutionException(t);
+      throw new ExecutionException(what, t);
     }
   }
 
-  private static void drain(AtomicInteger next, int count, IndexedTask task, AtomicReference<Throwable> failure) {
+  /** The shared state of one {@link #runAll}. */
+  private static final class Run {
+    final int count;
+    final IndexedTask task;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private int active;
+    private boolean done;
+
+    Run(int count, IndexedTask task) {
+      this.count = count;
+      this.task = task;
+    }
+
+    void help() {
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        active++;
+      }
+      try {
+        drain(this);
+      } finally {
+        synchronized (this) {
+          active--;
+          notifyAll();
+        }
+      }
+    }
+
+    /**
+     * Waits for the helpers that started. The caller has drained every index by now, so they are
+     * finishing the last ones they took; their values must be complete before the caller uses
+     * them, so an interrupt only ends the wait once they are.
+     */
+    synchronized void finish() {
+      done = true;
+      boolean interrupted = false;
+      while (active > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void drain(Run run) {
     FilterPipeline.Scratch scratch = borrow();
     try {
-      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+      for (int i = run.next.getAndIncrement(); i < run.count; i = run.next.getAndIncrement()) {
         try {
-          task.run(i, scratch);
+          run.task.run(i, scratch);
         } catch (Throwable t) {
-          failure.compareAndSet(null, t);
-          next.set(count);
+          run.failure.compareAndSet(null, t);
+          run.next.set(run.count);
         }
       }
     } finally {

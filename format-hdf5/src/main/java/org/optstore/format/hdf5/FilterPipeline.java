@@ -321,6 +321,16 @@ final class FilterPipeline {
     private final Deflater[] deflaters = new Deflater[10];
     private Inflater inflater;
 
+    private byte[] raw = new byte[0];
+
+    /** A buffer for a stored chunk as read from the file. */
+    byte[] raw(int bytes) {
+      if (raw.length < bytes) {
+        raw = new byte[bytes];
+      }
+      return raw;
+    }
+
     byte[] planes(int bytes) {
       if (planes.length < bytes) {
         planes = new byte[bytes];
