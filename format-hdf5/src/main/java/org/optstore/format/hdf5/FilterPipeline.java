@@ -43,6 +43,8 @@ final class FilterPipeline {
   static final int PROBE_BYTES = 4096;
   /** A probe that keeps this share of its bytes or more marks the plane incompressible. */
   static final double INCOMPRESSIBLE = 0.97;
+  /** Byte values a sample may hold and still be called compressible without a probe. */
+  static final int FEW_DISTINCT = 128;
 
   final int elementSize;
   final int chunkRows;
@@ -116,7 +118,7 @@ final class FilterPipeline {
     int length;
     if (deflateLevel > 0) {
       Deflater deflater = scratch.deflater(deflateLevel);
-      Output o = new Output(maxStoredBytes());
+      Output o = scratch.output(maxStoredBytes());
       int planeCount = shuffle ? elementSize : 1;
       int planeBytes = rawBytes / planeCount;
       int level = deflateLevel;
@@ -137,8 +139,9 @@ final class FilterPipeline {
       }
       deflater.finish();
       o.drain(deflater, true);
-      out = o.bytes;
+      // the chunk keeps only its own bytes; the scratch buffer serves the next chunk
       length = o.length;
+      out = Arrays.copyOf(o.bytes, length + CHECKSUM_BYTES);
     } else {
       out = Arrays.copyOf(planes, rawBytes + CHECKSUM_BYTES);
       length = rawBytes;
@@ -152,12 +155,17 @@ final class FilterPipeline {
   }
 
   /** A growing output buffer that keeps room for the checksum. */
-  private static final class Output {
-    byte[] bytes;
-    int length;
+  static final class Output {
+    private byte[] bytes = new byte[0];
+    private int length;
 
-    Output(int capacity) {
-      bytes = new byte[capacity];
+    /** Empties the buffer, growing it to at least {@code capacity} bytes. */
+    Output reset(int capacity) {
+      if (bytes.length < capacity) {
+        bytes = new byte[capacity];
+      }
+      length = 0;
+      return this;
     }
 
     /**
@@ -179,9 +187,24 @@ final class FilterPipeline {
     }
   }
 
-  /** Whether level 1 leaves the plane's middle bytes about as large as they are. */
+  /**
+   * Whether level 1 leaves the plane's middle bytes about as large as they are. A sample with at
+   * most {@link #FEW_DISTINCT} distinct byte values compresses to 7/8 or less by entropy coding
+   * alone, so it is judged without running the probe.
+   */
   private static boolean incompressible(byte[] planes, int from, int planeBytes, Scratch scratch) {
     int start = from + (planeBytes - PROBE_BYTES) / 2;
+    int[] seen = scratch.histogram();
+    int distinct = 0;
+    for (int i = start; i < start + PROBE_BYTES; i++) {
+      int b = planes[i] & 0xff;
+      distinct += seen[b] == 0 ? 1 : 0;
+      seen[b] = 1;
+    }
+    Arrays.fill(seen, 0);
+    if (distinct <= FEW_DISTINCT) {
+      return false;
+    }
     Deflater probe = scratch.probe();
     probe.setInput(planes, start, PROBE_BYTES);
     probe.finish();
@@ -352,6 +375,19 @@ final class FilterPipeline {
         d.setLevel(level);
       }
       return d;
+    }
+
+    private final int[] histogram = new int[256];
+    private final Output output = new Output();
+
+    /** The deflate output buffer, emptied, of at least {@code capacity} bytes. */
+    Output output(int capacity) {
+      return output.reset(capacity);
+    }
+
+    /** 256 zeros, to be left as zeros. */
+    int[] histogram() {
+      return histogram;
     }
 
     Deflater probe() {
