@@ -206,8 +206,8 @@ final class Hdf5FileWriter implements FormatWriter {
 
   @Override
   public WriteSummary finish() {
-    if (finished) {
-      throw new IllegalStateException("writer of " + description + " is already finished");
+    if (finished || closed) {
+      throw new IllegalStateException("writer of " + description + " is already " + (finished ? "finished" : "closed"));
     }
     flushChunk();
     while (!pending.isEmpty()) {

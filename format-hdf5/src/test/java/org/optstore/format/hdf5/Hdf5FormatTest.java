@@ -435,6 +435,24 @@ class Hdf5FormatTest {
   }
 
   @Test
+  void aWriterClosedWithChunksInFlightStopsCleanlyAndCannotFinish() {
+    Frame f = TicksFrames.ticks(20_000);
+    WriteSpec spec = new WriteSpec(f.schema(), "deflate-9", -1, "dataset 'aborted'", Map.of("chunk-rows", "1000"));
+    var w = Hdf5Files.FORMAT.createWriter(Hdf5Files.target(dir.resolve("aborted.h5")), spec);
+    w.write(f); // twenty chunk groups handed to the workers, some still being filtered
+    w.close();
+    w.close();
+    assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> w.write(f)).isInstanceOf(IllegalStateException.class);
+    // the workers are free for the next writer
+    Path p = dir.resolve("after.h5");
+    WriteSummary s = Hdf5Files.write(p, f, 20_000, 1000, "deflate-1");
+    try (FormatReader r = Hdf5Files.open(p, s)) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(f);
+    }
+  }
+
+  @Test
   void readsAfterCloseFailAndEarlierFramesStayValid() {
     Frame f = TicksFrames.ticks(1000);
     Path p = dir.resolve("closed.h5");
