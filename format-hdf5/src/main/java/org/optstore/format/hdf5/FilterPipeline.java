@@ -49,7 +49,7 @@ final class FilterPipeline {
   final int elementSize;
   final int chunkRows;
   final boolean shuffle;
-  /** zlib level, 0 when the pipeline has no deflate filter. */
+  /** zlib level, 0 when the pipeline has no deflate filter (1 for any level in a pipeline read from a file). */
   final int deflateLevel;
   private final int shuffleBit;
   private final int deflateBit;
