@@ -1,9 +1,6 @@
 package org.optstore.core.importer;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -12,7 +9,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.LogicalType;
-import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.SeekableFileInput;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
@@ -82,14 +80,16 @@ final class AvroImport implements FrameStream {
 
   private final Path file;
   private final Schema schema;
-  private final DataFileStream<Object> stream;
+  private final DataFileReader<Object> stream;
+  private final long length;
   private final RowDecoder decoder;
   private final int batchRows;
   private long rows;
 
-  private AvroImport(Path file, Schema schema, DataFileStream<Object> stream, RowDecoder decoder,
-      int batchRows) {
+  private AvroImport(Path file, Schema schema, DataFileReader<Object> stream, RowDecoder decoder,
+      int batchRows, long length) {
     this.file = file;
+    this.length = length;
     this.schema = schema;
     this.stream = stream;
     this.decoder = decoder;
@@ -106,18 +106,18 @@ final class AvroImport implements FrameStream {
    * @throws SchemaException naming a field that cannot be imported
    */
   static AvroImport open(Path file, WriteOptions options, int batchRows, boolean ruleTime) {
-    DataFileStream<Object> stream = null;
+    DataFileReader<Object> stream = null;
     try {
-      InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      SeekableFileInput in = new SeekableFileInput(file.toFile());
       RowDecoder decoder = new RowDecoder(file, options);
       try {
-        stream = new DataFileStream<>(in, decoder);
+        stream = new DataFileReader<>(in, decoder);
       } catch (IOException | RuntimeException | LinkageError e) {
         in.close();
         throw e;
       }
       Schema schema = decoder.map(stream.getSchema(), ruleTime);
-      return new AvroImport(file, schema, stream, decoder, batchRows);
+      return new AvroImport(file, schema, stream, decoder, batchRows, in.length());
     } catch (IOException | AvroRuntimeException e) {
       closeQuietly(stream);
       throw new DataStoreException("cannot read file " + file + " as an Avro container file: "
@@ -133,7 +133,7 @@ final class AvroImport implements FrameStream {
     }
   }
 
-  private static void closeQuietly(DataFileStream<?> s) {
+  private static void closeQuietly(DataFileReader<?> s) {
     if (s != null) {
       try {
         s.close();
@@ -151,7 +151,17 @@ final class AvroImport implements FrameStream {
   @Override
   public boolean hasNext() {
     try {
-      return stream.hasNext();
+      if (stream.hasNext()) {
+        return true;
+      }
+      // Avro's reader takes a block cut short by the end of the file for the end: the last
+      // complete block must end where the file does
+      if (stream.previousSync() != length) {
+        throw new DataStoreException("file " + file + " ends inside a block after record " + rows
+            + " (the last complete block ends at byte " + stream.previousSync() + " of " + length
+            + "); it is truncated or damaged");
+      }
+      return false;
     } catch (AvroRuntimeException e) {
       throw damaged(e);
     }

@@ -149,6 +149,9 @@ abstract class TextImport implements FrameStream {
    * @return this, as the stream of batches
    */
   final TextImport convert(ImportPlan plan, boolean finalPlan, int batchRows) {
+    for (Field f : plan.schema.fields()) {
+      column(f.name()); // JSON: every planned column from the first row on, in the plan's order
+    }
     this.plan = plan;
     this.finalPlan = finalPlan;
     this.batchRows = batchRows;
