@@ -129,6 +129,18 @@ class ImportFileTest {
   }
 
   @Test
+  void aHeaderOnlyFileIsAnEmptyVersion() throws IOException {
+    Path csv = dir.resolve("empty.csv");
+    Files.writeString(csv, "ts,v\n");
+    try (DataStore s = open()) {
+      DatasetInfo info = s.importFile("empty", csv);
+      assertThat(info.rowCount()).isZero();
+      assertThat(info.schema().names()).containsExactly("ts", "v");
+      assertThat(s.retrieve("empty").frame().rowCount()).isZero();
+    }
+  }
+
+  @Test
   void aReadOnlyStoreRefusesImports() throws IOException {
     Path csv = ticksCsv("t.csv", 3, -1);
     try (DataStore s = open()) {

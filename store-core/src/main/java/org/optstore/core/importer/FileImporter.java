@@ -93,6 +93,9 @@ public final class FileImporter {
     FileKind magic = FileKind.byMagic(head);
     String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
     FileKind ext = FileKind.byExtension(fileName);
+    if (magic.weakMagic() && (ext == FileKind.CSV || ext == FileKind.JSON)) {
+      magic = FileKind.UNKNOWN;
+    }
     if (magic == FileKind.PICKLE || ext == FileKind.PICKLE) {
       throw pickleRefused(file);
     }
@@ -168,8 +171,8 @@ public final class FileImporter {
         : ", and what these formats import: " + String.join(", ", importers)) + " (formats found: "
         + registry.describe() + ")";
     if (kind.compressed()) {
-      return new SchemaException("file " + file + " is a " + kind.label() + " file; decompress "
-          + "it and import the file inside. " + supported);
+      return new SchemaException("file " + file + " is " + kind.label() + "; decompress it and "
+          + "import the file inside. " + supported);
     }
     if (kind == FileKind.UNKNOWN) {
       return new SchemaException("cannot tell what kind of file " + file + " is (no magic number "
@@ -178,7 +181,7 @@ public final class FileImporter {
     String way = kind == FileKind.PARQUET || kind == FileKind.HDF5
         ? "add format-" + kind.name().toLowerCase(java.util.Locale.ROOT) + " to the class path"
         : "convert it to CSV, JSON lines or Avro";
-    return new SchemaException("file " + file + " is a " + kind.label() + " file, which no "
+    return new SchemaException("file " + file + " is " + kind.label() + ", which no "
         + "available format on the class path imports (" + way + "); " + supported);
   }
 

@@ -8,24 +8,24 @@ import java.util.Locale;
  * {@link #PICKLE}, and hands every other kind to the formats that can import it.
  */
 enum FileKind {
-  CSV("CSV", true),
-  JSON("JSON lines", true),
-  AVRO("Avro container", true),
-  PICKLE("Python pickle", false),
-  PARQUET("Parquet", false),
-  HDF5("HDF5", false),
-  ORC("ORC", false),
-  ARROW("Arrow IPC / Feather", false),
-  GZIP("gzip-compressed", false),
-  ZIP("zip archive (or xlsx)", false),
-  BZIP2("bzip2-compressed", false),
-  XZ("xz-compressed", false),
-  ZSTD("zstd-compressed", false),
-  OLE2("legacy Office (xls)", false),
-  SQLITE("SQLite database", false),
-  NUMPY("NumPy array (npy)", false),
+  CSV("a CSV file", true),
+  JSON("a JSON lines file", true),
+  AVRO("an Avro container file", true),
+  PICKLE("a Python pickle", false),
+  PARQUET("a Parquet file", false),
+  HDF5("an HDF5 file", false),
+  ORC("an ORC file", false),
+  ARROW("an Arrow IPC / Feather file", false),
+  GZIP("a gzip-compressed file", false),
+  ZIP("a zip archive (or an xlsx workbook)", false),
+  BZIP2("a bzip2-compressed file", false),
+  XZ("an xz-compressed file", false),
+  ZSTD("a zstd-compressed file", false),
+  OLE2("a legacy Office file (xls)", false),
+  SQLITE("an SQLite database", false),
+  NUMPY("a NumPy array file", false),
   /** No magic number and no extension we know. */
-  UNKNOWN("unknown", false);
+  UNKNOWN("a file of unknown kind", false);
 
   private final String label;
   private final boolean readByEngine;
@@ -35,7 +35,7 @@ enum FileKind {
     this.readByEngine = readByEngine;
   }
 
-  /** @return a name for messages, e.g. {@code "Parquet"} */
+  /** @return a noun phrase for messages, e.g. {@code "a Parquet file"} */
   String label() {
     return label;
   }
@@ -50,8 +50,13 @@ enum FileKind {
     return this == GZIP || this == ZIP || this == BZIP2 || this == XZ || this == ZSTD;
   }
 
-  /** The most bytes {@link #byMagic} looks at. */
-  static final int HEAD_BYTES = 16;
+  /**
+   * @return whether this kind's magic number is a few printable characters that a text file
+   *     could start with too (a CSV header "ORCID,..."), so that a text extension wins over it
+   */
+  boolean weakMagic() {
+    return this == ORC || this == BZIP2 || this == ARROW;
+  }
 
   /**
    * @param head the file's first bytes (fewer when the file is shorter)
@@ -74,7 +79,8 @@ enum FileKind {
     if (startsWith(head, 'O', 'R', 'C')) {
       return ORC;
     }
-    if (startsWith(head, 'A', 'R', 'R', 'O', 'W', '1') || startsWith(head, 'F', 'E', 'A', '1')) {
+    if (startsWith(head, 'A', 'R', 'R', 'O', 'W', '1', 0, 0) || startsWith(head, 'F', 'E', 'A',
+        '1')) {
       return ARROW;
     }
     if (startsWith(head, 0x1f, 0x8b)) {

@@ -1,6 +1,7 @@
 package org.optstore.core.importer;
 
 import com.fasterxml.jackson.core.io.NumberInput;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
@@ -231,7 +232,7 @@ abstract class TextImport implements FrameStream {
   private boolean readRowMapped() {
     try {
       return readRow();
-    } catch (CharacterCodingException e) {
+    } catch (CharacterCodingException | CharConversionException e) {
       throw new DataStoreException("file " + file + " is not valid UTF-8 near " + whereRow()
           + " (" + e + "); save it as UTF-8 and import it again", e);
     } catch (IOException e) {

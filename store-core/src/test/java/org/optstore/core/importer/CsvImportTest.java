@@ -72,6 +72,15 @@ class CsvImportTest {
   }
 
   @Test
+  void utf16WithItsByteOrderMarkIsRead() throws IOException {
+    Path p = dir.resolve("utf16.csv");
+    Files.write(p, "\ufeffname,n\nZoë,1\n".getBytes(StandardCharsets.UTF_16LE));
+    Frame f = Imports.read(p);
+    assertThat(f.schema().names()).containsExactly("name", "n");
+    assertThat(f.strings("name").get(0)).isEqualTo("Zoë");
+  }
+
+  @Test
   void eachColumnGetsTheTypeOfItsValues() throws IOException {
     Path p = csv("types.csv", "i,d,mixed,b,s,empty,big,special,spaced\n"
         + "1,1.5,1,true,a,,9223372036854775807,nan, 7 \n"
@@ -233,7 +242,8 @@ class CsvImportTest {
     Path p = dir.resolve("latin1.csv");
     Files.write(p, "a,b\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
     assertThatThrownBy(() -> Imports.read(p)).isInstanceOf(DataStoreException.class)
-        .hasMessageContaining(p.toString()).hasMessageContaining("UTF-8");
+        .hasMessageContaining(p.toString()).hasMessageContaining("is not valid UTF-8 near line 2")
+        .hasMessageContaining("save it as UTF-8");
   }
 
   @Test

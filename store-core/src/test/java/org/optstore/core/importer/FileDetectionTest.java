@@ -69,6 +69,17 @@ class FileDetectionTest {
   }
 
   @Test
+  void aTextExtensionWinsOverAMagicNumberOfPrintableCharacters() throws IOException {
+    Path p = bytes("ids.csv", "ORCID,name\n1,a\n".getBytes(StandardCharsets.UTF_8));
+    Imports.Outcome o = Imports.run(p, WriteOptions.defaults(), 10, 10);
+    assertThat(o.kind()).isEqualTo("csv");
+    assertThat(o.frame().schema().names()).containsExactly("ORCID", "name");
+    Path orc = bytes("t.orc", "ORC\u0001\u0002".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> Imports.read(orc)).isInstanceOf(SchemaException.class)
+        .hasMessageContaining("is an ORC file").hasMessageContaining("convert it to CSV");
+  }
+
+  @Test
   void textWithoutAKnownExtensionIsToldByItsFirstLine() throws IOException {
     Path csv = bytes("data", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
     assertThat(Imports.run(csv, WriteOptions.defaults(), 10, 10).kind()).isEqualTo("csv");
@@ -113,7 +124,7 @@ class FileDetectionTest {
       out.write("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
     }
     assertThatThrownBy(() -> Imports.run(registry, gz, WriteOptions.defaults(), 10, 10))
-        .isInstanceOf(SchemaException.class).hasMessageContaining("gzip-compressed")
+        .isInstanceOf(SchemaException.class).hasMessageContaining("is a gzip-compressed file")
         .hasMessageContaining("decompress it");
     Path binary = bytes("blob.bin", new byte[] {1, 2, 0, 3, 4});
     assertThatThrownBy(() -> Imports.run(registry, binary, WriteOptions.defaults(), 10, 10))
