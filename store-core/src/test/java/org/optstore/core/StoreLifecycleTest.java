@@ -254,16 +254,11 @@ class StoreLifecycleTest {
   }
 
   @Test
-  void itemsAndImportsAreNotInThisBuildAndTheCacheCountsNothing() {
+  void theCacheCountsNothingYet() {
+    // items (StoreItemsTest) and imports (ImportFileTest) are served now
     try (DataStore s = TestStores.open(config().build())) {
-      assertThatThrownBy(() -> s.putItem("i", Map.of("v", 1)))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("item store");
-      assertThatThrownBy(() -> s.getItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.deleteItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.batchGetItems(List.of("i")))
-          .isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.importFile("x", dir.resolve("x.csv")))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("x.csv");
+      s.store("t", TestStores.ticks(10), Map.of());
+      s.retrieve("t");
       assertThat(s.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
     }
   }
