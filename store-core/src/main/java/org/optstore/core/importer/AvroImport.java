@@ -427,9 +427,9 @@ final class AvroImport implements FrameStream {
           case TS_MILLIS -> b.appendLong(scaled(in.readLong(), 1000L, c));
           case TS_MICROS -> b.appendLong(in.readLong());
           case TS_NANOS -> b.appendLong(Math.floorDiv(in.readLong(), 1000L));
-          case LOCAL_MILLIS -> b.appendLong(local(scaled(in.readLong(), 1000L, c), c));
-          case LOCAL_MICROS -> b.appendLong(local(in.readLong(), c));
-          case LOCAL_NANOS -> b.appendLong(local(Math.floorDiv(in.readLong(), 1000L), c));
+          case LOCAL_MILLIS -> b.appendLong(local(scaled(in.readLong(), 1000L, c)));
+          case LOCAL_MICROS -> b.appendLong(local(in.readLong()));
+          case LOCAL_NANOS -> b.appendLong(local(Math.floorDiv(in.readLong(), 1000L)));
           case TIME_STRING -> b.appendLong(time(in.readString(utf8).toString(), c));
           case TIME_EPOCH_INT -> b.appendLong(epoch(in.readInt(), c));
           case TIME_EPOCH_LONG -> b.appendLong(epoch(in.readLong(), c));
@@ -461,7 +461,7 @@ final class AvroImport implements FrameStream {
       return r;
     }
 
-    private long local(long localMicros, int c) {
+    private long local(long localMicros) {
       if (fixedOffset != null) {
         return localMicros - fixedOffset.getTotalSeconds() * 1_000_000L;
       }

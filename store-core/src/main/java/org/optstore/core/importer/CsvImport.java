@@ -107,8 +107,8 @@ final class CsvImport extends TextImport {
       return parser.nextToken();
     } catch (StreamReadException e) {
       JsonLocation l = e.getLocation();
-      throw new SchemaException("file " + file + " line " + (l == null ? "?" : l.getLineNr())
-          + " is not valid CSV: " + e.getOriginalMessage() + "; quote fields that hold the "
+      throw new SchemaException("file " + file + " line " + (l == null ? "?" : l.getLineNr()
+          + ", character " + l.getColumnNr()) + " is not valid CSV: " + e.getOriginalMessage() + "; quote fields that hold the "
           + "separator, quotes or line breaks, and double the quotes inside them", e);
     }
   }

@@ -67,8 +67,8 @@ final class JsonImport extends TextImport {
       return parser.nextToken();
     } catch (StreamReadException e) {
       JsonLocation l = e.getLocation();
-      throw new SchemaException("file " + file + " line " + (l == null ? "?" : l.getLineNr())
-          + " is not valid JSON: " + e.getOriginalMessage() + "; write one JSON object per line",
+      throw new SchemaException("file " + file + " line " + (l == null ? "?" : l.getLineNr()
+          + ", character " + l.getColumnNr()) + " is not valid JSON: " + e.getOriginalMessage() + "; write one JSON object per line",
           e);
     }
   }

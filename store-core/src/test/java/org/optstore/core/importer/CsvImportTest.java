@@ -214,7 +214,7 @@ class CsvImportTest {
   void malformedQuotingNamesTheLine() throws IOException {
     Path p = csv("quote.csv", "a,b\n1,2\n3,\"x\"y\n");
     assertThatThrownBy(() -> Imports.read(p)).isInstanceOf(SchemaException.class)
-        .hasMessageContaining(p.toString()).hasMessageContaining("line 3")
+        .hasMessageContaining(p.toString()).hasMessageContaining("line 3, character")
         .hasMessageContaining("not valid CSV");
     Path open = csv("open.csv", "a,b\n1,\"never closed\n2,3\n");
     assertThatThrownBy(() -> Imports.read(open)).isInstanceOf(SchemaException.class)
