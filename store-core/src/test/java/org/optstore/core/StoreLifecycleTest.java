@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optstore.CacheStats;
 import org.optstore.DataStore;
 import org.optstore.DataStoreException;
 import org.optstore.DatasetNotFoundException;

@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.optstore.FormatUnavailableException;
 import org.optstore.spi.Availability;
+import org.optstore.spi.Capability;
 import org.optstore.spi.StorageFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,6 +160,21 @@ public final class FormatRegistry {
       }
     }
     return list.stream().max(Comparator.comparingInt(StorageFormat::priority));
+  }
+
+  /**
+   * @return the available formats that import foreign files ({@link Capability#IMPORT}), highest
+   *     priority first
+   */
+  public List<StorageFormat> importers() {
+    List<StorageFormat> list = new ArrayList<>();
+    for (StorageFormat f : formats.values()) {
+      if (availability.get(f.name()).available() && f.capabilities().contains(Capability.IMPORT)) {
+        list.add(f);
+      }
+    }
+    list.sort(Comparator.comparingInt(StorageFormat::priority).reversed());
+    return List.copyOf(list);
   }
 
   /** @return every format found, e.g. {@code parquet (available), hdf5 (unavailable: ...)} */
