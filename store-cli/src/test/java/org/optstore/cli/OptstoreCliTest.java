@@ -105,6 +105,20 @@ class OptstoreCliTest {
   }
 
   @Test
+  void importReadsACsvFile() throws IOException {
+    Path csv = dir.resolve("trades.csv");
+    Files.writeString(csv, "day,symbol,price\n20230110,ACME,101.5\n20230111,\"Q, Inc\",99\n",
+        StandardCharsets.UTF_8);
+    Run imp = run("import", "trades", csv.toString(), "--time-column", "day", "--time-pattern",
+        "yyyyMMdd");
+    assertThat(imp.code()).as(imp.err()).isZero();
+    assertThat(imp.out()).contains("imported 2 rows into 'trades' version 1");
+    Run get = run("get", "trades", "--from", "2023-01-11", "-o", "csv");
+    assertThat(get.out().lines()).containsExactly("day,symbol,price",
+        "2023-01-11T00:00:00Z,\"Q, Inc\",99.0");
+  }
+
+  @Test
   void usageErrorsExitWithTwoAndFailuresWithOneLine() {
     Run noArgs = run("get");
     assertThat(noArgs.code()).isEqualTo(2);
