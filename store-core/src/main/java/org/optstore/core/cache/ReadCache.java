@@ -170,7 +170,8 @@ public final class ReadCache {
     VersionKey[] before = new VersionKey[1];
     VersionKey now = newest.compute(key.dataset(), (d, c) -> {
       before[0] = c;
-      return c == null || key.supersedes(c) ? key : c;
+      boolean replacesMarker = c != null && c.checksum().isEmpty() && !c.supersedes(key);
+      return c == null || key.supersedes(c) || replacesMarker ? key : c;
     });
     if (!now.equals(key)) {
       return !now.supersedes(key);
@@ -288,8 +289,8 @@ public final class ReadCache {
     if (!enabled) {
       return NOTHING;
     }
+    blocks.cleanUp(); // blocks first, so that expired blocks count as evictions of their own
     readers.cleanUp();
-    blocks.cleanUp();
     com.github.benmanes.caffeine.cache.stats.CacheStats r = readers.stats();
     com.github.benmanes.caffeine.cache.stats.CacheStats b = blocks.stats();
     long bytes = blocks.policy().eviction().map(Policy.Eviction::weightedSize)
