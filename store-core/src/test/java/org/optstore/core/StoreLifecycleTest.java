@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optstore.CacheStats;
 import org.optstore.DataStore;
 import org.optstore.DataStoreException;
 import org.optstore.DatasetNotFoundException;
@@ -249,14 +250,6 @@ class StoreLifecycleTest {
               runnable -> new Thread(runnable).start())
           .get(10, TimeUnit.SECONDS);
       assertThat(nested).hasSize(3);
-    }
-  }
-
-  @Test
-  void importsAreNotInThisBuild() {
-    try (DataStore s = TestStores.open(config().build())) {
-      assertThatThrownBy(() -> s.importFile("x", dir.resolve("x.csv")))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("x.csv");
     }
   }
 
