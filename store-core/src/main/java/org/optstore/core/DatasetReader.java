@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optstore.BoundQuery;
 import org.optstore.CorruptDataException;
+import org.optstore.CacheStats;
 import org.optstore.DataStoreException;
+import org.optstore.DatasetNotFoundException;
 import org.optstore.Frame;
 import org.optstore.FrameStream;
 import org.optstore.FormatUnavailableException;
@@ -27,10 +29,14 @@ import org.optstore.TimeRange;
 import org.optstore.core.catalog.Catalog;
 import org.optstore.core.catalog.CatalogLayout;
 import org.optstore.core.catalog.DatasetNames;
+import org.optstore.core.cache.CachedReader;
+import org.optstore.core.cache.ReadCache;
+import org.optstore.core.cache.VersionKey;
 import org.optstore.core.catalog.Manifest;
 import org.optstore.core.filter.ResultRefiner;
 import org.optstore.core.format.FormatRegistry;
 import org.optstore.core.raw.RawCopyReader;
+import org.optstore.spi.Capability;
 import org.optstore.spi.FormatReader;
 import org.optstore.spi.Pushdown;
 import org.optstore.spi.ReadSpec;
@@ -39,11 +45,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read path: find the current manifest, bind the query to its schema, open the format's reader
- * with the checksums the manifest recorded, let it apply what it can, and refine the rest with
- * {@link ResultRefiner}. When the data file is missing, damaged, or its format is gone, the
- * version is rebuilt from its raw copy (persisted by a writable store, kept in memory by a
- * read-only one) and the read is answered from that. Thread-safe.
+ * The read path: find the current manifest, bind the query to its schema, take the version's open
+ * reader from the {@link ReadCache} (opening it with the checksums the manifest recorded on a
+ * miss), read, and refine what the read did not apply exactly with {@link ResultRefiner}.
+ *
+ * <p>Formats with block reads whose columns are not zero-copy mappings are read through the
+ * cache's decoded blocks: only the blocks whose time bounds overlap the range, each (column,
+ * block) decoded once and then served from memory. Memory-mapped zero-copy formats and formats
+ * without block reads keep only their open reader cached and answer each query themselves (a
+ * mapped column is already in memory; caching it again would only count the page cache twice).
+ *
+ * <p>When the data file is missing, damaged, or its format is gone, the version is rebuilt from
+ * its raw copy (persisted by a writable store, kept in memory by a read-only one) and the read is
+ * answered from that. Thread-safe.
  */
 final class DatasetReader {
   /** Rows per batch asked of format readers by scans. */
@@ -56,18 +70,22 @@ final class DatasetReader {
   private final FormatRegistry registry;
   private final DatasetWriter writer; // null when read-only
   private final boolean memoryMapping;
+  private final ReadCache cache;
   private final Cache<String, Frame> rebuiltInMemory;
   /** Versions (by manifest checksum) a read-only store found broken and answers from memory. */
   private final Map<String, Problem> readOnlyProblems = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   DatasetReader(CatalogLayout layout, Catalog catalog, FormatRegistry registry,
-      DatasetWriter writer, boolean memoryMapping, long memoryBudget) {
+      DatasetWriter writer, boolean memoryMapping, long memoryBudget, ReadCache cache) {
     this.layout = layout;
     this.catalog = catalog;
     this.registry = registry;
     this.writer = writer;
     this.memoryMapping = memoryMapping;
+    this.cache = cache;
+    // a new version, a rebuild or a delete makes the older versions' entries unreachable at once
+    catalog.onCommit(m -> cache.supersede(m.dataset(), m.version(), m.generation()));
     this.rebuiltInMemory = Caffeine.newBuilder()
         .maximumWeight(memoryBudget)
         .<String, Frame>weigher((k, f) -> (int) Math.min(Integer.MAX_VALUE, f.sizeInBytes()))
@@ -77,7 +95,7 @@ final class DatasetReader {
   Result retrieve(String name, Query query) {
     Objects.requireNonNull(query, "query");
     for (int attempt = 0; ; attempt++) {
-      Manifest m = catalog.current(name);
+      Manifest m = current(name);
       BoundQuery q = bind(query, m);
       if (nothingMatches(m, q)) {
         return new Result(Frame.empty(q.outputSchema()), m.toInfo());
@@ -96,7 +114,7 @@ final class DatasetReader {
   FrameStream scan(String name, Query query) {
     Objects.requireNonNull(query, "query");
     for (int attempt = 0; ; attempt++) {
-      Manifest m = catalog.current(name);
+      Manifest m = current(name);
       BoundQuery q = bind(query, m);
       if (nothingMatches(m, q)) {
         return FrameStream.of(q.outputSchema(), List.of());
@@ -110,6 +128,25 @@ final class DatasetReader {
         }
       }
     }
+  }
+
+  /** The current manifest; a dataset found deleted (by another process) leaves the cache. */
+  private Manifest current(String name) {
+    try {
+      return catalog.current(name);
+    } catch (DatasetNotFoundException e) {
+      cache.forget(name);
+      throw e;
+    }
+  }
+
+  CacheStats cacheStats() {
+    return cache.stats();
+  }
+
+  /** Drops the cache; readers still leased by running reads close when those finish. */
+  void close() {
+    cache.close();
   }
 
   private static BoundQuery bind(Query query, Manifest m) {
@@ -135,33 +172,91 @@ final class DatasetReader {
   /** Why a version's files cannot be used as they are. */
   private record Problem(String reason, boolean formatGone, DataStoreException cause) {}
 
+  /** Thrown out of the cache's loader when a version's files cannot be used as they are. */
+  private static final class UnusableVersion extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Problem problem;
+
+    UnusableVersion(Problem problem) {
+      super(problem.reason(), null, false, false);
+      this.problem = problem;
+    }
+  }
+
+  private static VersionKey key(Manifest m) {
+    return new VersionKey(m.dataset(), m.version(), m.generation(), m.checksum());
+  }
+
+  /**
+   * A lease on the version's open reader, from the cache or opened now after the checks of
+   * {@link #check}.
+   *
+   * @throws UnusableVersion when the checks fail
+   * @throws CorruptDataException when the format refuses the file
+   */
+  private CachedReader lease(Manifest m) {
+    boolean blocks = registry.available(m.formatName()).map(this::cachesBlocks).orElse(false);
+    return cache.reader(key(m), blocks, () -> {
+      Problem p = check(m);
+      if (p != null) {
+        throw new UnusableVersion(p);
+      }
+      return open(m);
+    });
+  }
+
+  /** A lease on a version just rebuilt, whose files are expected to be fine. */
+  private CachedReader leaseRebuilt(Manifest m) {
+    try {
+      return lease(m);
+    } catch (UnusableVersion u) {
+      throw new CorruptDataException(m.describe() + " cannot be read after its rebuild because "
+          + u.problem.reason(), u.problem.cause());
+    }
+  }
+
+  /**
+   * Whether reads go through cached blocks: the format reads blocks, and its columns are not
+   * zero-copy views of a mapping (for those the open reader is the cache).
+   */
+  private boolean cachesBlocks(StorageFormat f) {
+    Set<Capability> c = f.capabilities();
+    return c.contains(Capability.BLOCK_READS)
+        && !(memoryMapping && c.contains(Capability.MEMORY_MAPPING));
+  }
+
   private Frame read(Manifest m, BoundQuery q) {
     Problem known = readOnlyProblems.get(m.checksum());
     if (known != null) {
       return readRebuilt(m, q, known); // a read-only store answers a broken version from memory
     }
-    Problem p = check(m);
-    if (p == null) {
-      try {
-        return readFile(m, q);
-      } catch (CorruptDataException e) {
-        p = afterFailure(m, e);
+    Problem p;
+    try {
+      try (CachedReader r = lease(m)) {
+        return readFile(r, m, q);
       }
+    } catch (UnusableVersion u) {
+      p = u.problem;
+    } catch (CorruptDataException e) {
+      cache.invalidate(key(m));
+      p = afterFailure(m, e);
     }
     return readRebuilt(m, q, p);
   }
 
   private FrameStream scan(Manifest m, BoundQuery q) {
-    Problem p = check(m);
-    if (p == null) {
-      try {
-        return scanFile(m, q);
-      } catch (CorruptDataException e) {
-        p = afterFailure(m, e);
-      }
+    Problem p;
+    try {
+      return scanFile(lease(m), m, q);
+    } catch (UnusableVersion u) {
+      p = u.problem;
+    } catch (CorruptDataException e) {
+      cache.invalidate(key(m));
+      p = afterFailure(m, e);
     }
     if (writer != null) {
-      return scanFile(rebuild(m, p), q);
+      Manifest rebuilt = rebuild(m, p);
+      return scanFile(leaseRebuilt(rebuilt), rebuilt, q);
     }
     Frame all = inMemory(m, p);
     return ResultRefiner.refine(FrameStream.slices(all, SCAN_BATCH_ROWS), q, Set.of(),
@@ -260,25 +355,37 @@ final class DatasetReader {
         + " from " + file + ": " + e, e);
   }
 
-  private Frame readFile(Manifest m, BoundQuery q) {
-    try (FormatReader r = open(m)) {
-      Set<Pushdown> applied = r.pushdown(q);
+  private Frame readFile(CachedReader r, Manifest m, BoundQuery q) {
+    if (r.readsBlocks()) {
       Frame f;
       try {
         f = r.read(q);
       } catch (RuntimeException e) {
         throw failure(m, registry.require(m.formatName(), "to read"), dataPath(m, single(m)), e);
       }
-      return ResultRefiner.refine(f, q, applied, m.timeSorted());
+      return ResultRefiner.refine(f, q, Set.of(), m.timeSorted());
     }
+    FormatReader fr = r.reader();
+    Set<Pushdown> applied = fr.pushdown(q);
+    Frame f;
+    try {
+      f = fr.read(q);
+    } catch (RuntimeException e) {
+      throw failure(m, registry.require(m.formatName(), "to read"), dataPath(m, single(m)), e);
+    }
+    return ResultRefiner.refine(f, q, applied, m.timeSorted());
   }
 
-  private FrameStream scanFile(Manifest m, BoundQuery q) {
-    FormatReader r = open(m);
+  /** The version's batches; the lease is returned when the stream is closed (or fails here). */
+  private FrameStream scanFile(CachedReader r, Manifest m, BoundQuery q) {
     try {
-      Set<Pushdown> applied = r.pushdown(q);
-      FrameStream s = r.stream(q, SCAN_BATCH_ROWS);
-      return ResultRefiner.refine(new ReaderStream(s, r), q, applied, m.timeSorted());
+      if (r.readsBlocks()) {
+        return ResultRefiner.refine(r.stream(q, SCAN_BATCH_ROWS), q, Set.of(), m.timeSorted());
+      }
+      FormatReader fr = r.reader();
+      Set<Pushdown> applied = fr.pushdown(q);
+      FrameStream s = fr.stream(q, SCAN_BATCH_ROWS);
+      return ResultRefiner.refine(new LeasedStream(s, r), q, applied, m.timeSorted());
     } catch (RuntimeException e) {
       r.close();
       throw e;
@@ -287,7 +394,10 @@ final class DatasetReader {
 
   private Frame readRebuilt(Manifest m, BoundQuery q, Problem p) {
     if (writer != null) {
-      return readFile(rebuild(m, p), q);
+      Manifest rebuilt = rebuild(m, p);
+      try (CachedReader r = leaseRebuilt(rebuilt)) {
+        return readFile(r, rebuilt, q);
+      }
     }
     Frame all = inMemory(m, p);
     if (readOnlyProblems.size() > 1024) {
@@ -337,13 +447,13 @@ final class DatasetReader {
         + "dataset anew", p.cause());
   }
 
-  /** A reader's batches, closing the reader with them. */
-  private static final class ReaderStream implements FrameStream {
+  /** A reader's batches, returning the lease on the reader with them. */
+  private static final class LeasedStream implements FrameStream {
     private final FrameStream batches;
-    private final FormatReader reader;
+    private final CachedReader reader;
     private boolean closed;
 
-    ReaderStream(FrameStream batches, FormatReader reader) {
+    LeasedStream(FrameStream batches, CachedReader reader) {
       this.batches = batches;
       this.reader = reader;
     }

@@ -34,6 +34,7 @@ import org.optstore.Result;
 import org.optstore.Schema;
 import org.optstore.StoreClosedException;
 import org.optstore.WriteOptions;
+import org.optstore.core.cache.ReadCache;
 import org.optstore.core.catalog.Catalog;
 import org.optstore.core.catalog.CatalogLayout;
 import org.optstore.core.catalog.DatasetNames;
@@ -111,7 +112,7 @@ final class LocalDataStore implements DataStore {
       }
       Catalog catalog = Catalog.openReadOnly(layout);
       DatasetReader reader = new DatasetReader(layout, catalog, registry, null,
-          config.memoryMapping(), config.cacheMaxBytes());
+          config.memoryMapping(), config.cacheMaxBytes(), cache(config));
       LOG.info("opened store {} read-only (formats: {})", base, registry.describe());
       return new LocalDataStore(config, base, catalog, null, null, reader);
     }
@@ -128,7 +129,7 @@ final class LocalDataStore implements DataStore {
       DatasetWriter writer = new DatasetWriter(layout, catalog, files, registry, format,
           config.compression(), config.rawCopy());
       DatasetReader reader = new DatasetReader(layout, catalog, registry, writer,
-          config.memoryMapping(), config.cacheMaxBytes());
+          config.memoryMapping(), config.cacheMaxBytes(), cache(config));
       LOG.info("opened store {} for writing with format '{}' (codec {}, raw copies {}; formats: "
           + "{})", base, format.name(), writer.codecFor(format), config.rawCopy() ? "on" : "off",
           registry.describe());
@@ -140,6 +141,11 @@ final class LocalDataStore implements DataStore {
       lock.close();
       throw e;
     }
+  }
+
+  private static ReadCache cache(StoreConfig config) {
+    return ReadCache.create(config.cacheMaxBytes(), config.cacheMaxEntries(),
+        config.cacheTtl().orElse(null));
   }
 
   private static void checkCodec(StoreConfig config, StorageFormat format) {
@@ -226,6 +232,7 @@ final class LocalDataStore implements DataStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    reader.close();
     synchronized (itemsLock) {
       if (items != null) {
         items.close();
@@ -630,7 +637,7 @@ final class LocalDataStore implements DataStore {
   public CacheStats cacheStats() {
     enter();
     try {
-      return new CacheStats(0, 0, 0, 0, 0, 0);
+      return reader.cacheStats();
     } finally {
       exit();
     }

@@ -36,7 +36,8 @@ import org.optstore.core.testing.RowTestFormat;
 
 /**
  * Every read path (retrieve, scan, retrieveAll, retrieveAsync; with and without time range,
- * projection, predicate and limit) against a plain reference on random data: sorted and unsorted
+ * projection, predicate and limit; cold and warm cache, and without it) against a plain reference
+ * on random data: sorted and unsorted
  * time columns with duplicates, nulls in every other column, NaN, signed zeros, infinities and
  * extreme integers, strings with shared and duplicated dictionaries, written in random batches
  * (some empty) so that formats return multi-segment columns.
@@ -52,13 +53,15 @@ class ReadPathPropertyTest {
 
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "{0}, memory mapping {1}")
-  @CsvSource({"testcol, true", "testcol, false", "testrow, true", "serial, true",
-      "serial, false"})
-  void everyReadPathMatchesTheReference(String format, boolean mmap) throws Exception {
+  @ParameterizedTest(name = "{0}, memory mapping {1}, cache {2}")
+  @CsvSource({"testcol, true, true", "testcol, false, false", "testrow, true, true",
+      "serial, true, true", "serial, false, true", "serial, false, false",
+      "testblock, true, true", "testblock, true, false", "hdf5, true, true"})
+  void everyReadPathMatchesTheReference(String format, boolean mmap, boolean cache)
+      throws Exception {
     Random rnd = new Random(SEED ^ format.hashCode() ^ (mmap ? 1 : 0));
     try (DataStore store = TestStores.open(TestStores.config(dir).format(format)
-        .memoryMapping(mmap).build())) {
+        .memoryMapping(mmap).cacheMaxBytes(cache ? 64L << 20 : 0).build())) {
       List<String> names = new ArrayList<>();
       List<Frame> frames = new ArrayList<>();
       for (int size : SIZES) {
@@ -86,6 +89,9 @@ class ReadPathPropertyTest {
           Result r = store.retrieve(name, q);
           assertThat(r.frame()).as(what).isEqualTo(expected);
           assertThat(r.info().name()).isEqualTo(name);
+          if (cache) {
+            assertThat(store.retrieve(name, q).frame()).as("again " + what).isEqualTo(expected);
+          }
           try (FrameStream s = store.scan(name, q)) {
             assertThat(s.schema()).as(what).isEqualTo(expected.schema());
             assertThat(s.readAll()).as("scan " + what).isEqualTo(expected);
@@ -106,6 +112,7 @@ class ReadPathPropertyTest {
       // the generator must produce selective queries, not only empty or full answers
       assertThat(nonEmpty).isGreaterThan(names.size() * QUERIES / 4);
       assertThat(partial).isGreaterThan(names.size() * QUERIES / 5);
+      assertThat(store.cacheStats().hitCount() > 0).isEqualTo(cache);
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.optstore.CorruptDataException;
@@ -61,6 +62,7 @@ public final class Catalog {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private volatile long listedAt;
   private volatile boolean listed;
+  private volatile Consumer<Manifest> commitListener = m -> { };
 
   private Catalog(CatalogLayout layout, DurableFiles files, int keepVersions) {
     this.layout = layout;
@@ -91,6 +93,14 @@ public final class Catalog {
    */
   public static Catalog openReadOnly(CatalogLayout layout) {
     return new Catalog(layout, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param listener told of every manifest this catalog commits (a new version, a rebuild's
+   *     replacement, a tombstone) right after it became current; it must not throw
+   */
+  public void onCommit(Consumer<Manifest> listener) {
+    this.commitListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** @return the layout */
@@ -224,6 +234,7 @@ public final class Catalog {
     } catch (IOException e) {
       if (hasContent(path, bytes)) {
         put(enc, path, committed, bytes.length);
+        commitListener.accept(committed);
         throw new CommitNotForcedException(m.describe() + " was committed (" + path
             + ") but the directory could not be forced to disk (" + e
             + "); it is visible now, but may be lost if the machine crashes", e);
@@ -232,6 +243,7 @@ public final class Catalog {
           + path + " failed (" + e + "); the previous version stays current", e);
     }
     put(enc, path, committed, bytes.length);
+    commitListener.accept(committed);
     return committed;
   }
 

@@ -47,14 +47,37 @@ import org.optstore.spi.WriteTarget;
  * A test-only columnar format: one checksummed block per written batch, read back (memory-mapped
  * when allowed) as columns of one buffer segment per block. It applies nothing exactly (pushdown
  * is empty) but prunes blocks by time, so the engine refines supersets of multi-segment columns.
+ * Its variant {@link BlockTestFormat} also offers the blocks one by one ({@code BLOCK_READS}),
+ * each string block with a dictionary of its own.
  *
  * <p>Layout, little-endian: {@code "TCOL"}; blocks {@code [rows][per column: null words, values]
  * [crc32c]}; footer {@code [schema text][block index]}, its CRC32C, the footer offset, {@code
  * "TEND"}.
  */
-public final class ColumnarTestFormat implements StorageFormat {
+public class ColumnarTestFormat implements StorageFormat {
   public static final String NAME = "testcol";
   private static volatile Gate gate;
+  /** Calls of {@code readBlock} on readers of {@link BlockTestFormat}, in this JVM. */
+  public static final java.util.concurrent.atomic.AtomicLong BLOCK_READS =
+      new java.util.concurrent.atomic.AtomicLong();
+  /** Readers opened by either format, in this JVM. */
+  public static final java.util.concurrent.atomic.AtomicLong OPENS =
+      new java.util.concurrent.atomic.AtomicLong();
+  /** Readers closed by either format, in this JVM. */
+  public static final java.util.concurrent.atomic.AtomicLong CLOSES =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private final String name;
+  private final boolean blockReads;
+
+  public ColumnarTestFormat() {
+    this(NAME, false);
+  }
+
+  ColumnarTestFormat(String name, boolean blockReads) {
+    this.name = name;
+    this.blockReads = blockReads;
+  }
 
   /** Holds reads of one dataset inside the reader until released, for lifecycle tests. */
   public static final class Gate {
@@ -81,7 +104,7 @@ public final class ColumnarTestFormat implements StorageFormat {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
@@ -91,7 +114,7 @@ public final class ColumnarTestFormat implements StorageFormat {
 
   @Override
   public String fileExtension() {
-    return "tcol";
+    return blockReads ? "tblk" : "tcol";
   }
 
   @Override
@@ -101,12 +124,13 @@ public final class ColumnarTestFormat implements StorageFormat {
 
   @Override
   public int priority() {
-    return 100;
+    return blockReads ? 90 : 100;
   }
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.PROJECTION_PUSHDOWN, Capability.MEMORY_MAPPING);
+    return blockReads ? Set.of(Capability.PROJECTION_PUSHDOWN, Capability.BLOCK_READS)
+        : Set.of(Capability.PROJECTION_PUSHDOWN, Capability.MEMORY_MAPPING);
   }
 
   @Override
@@ -126,7 +150,9 @@ public final class ColumnarTestFormat implements StorageFormat {
 
   @Override
   public FormatReader openReader(ReadSpec spec) {
-    return new Reader(spec);
+    Reader r = new Reader(spec, blockReads);
+    OPENS.incrementAndGet();
+    return r;
   }
 
   private record BlockInfo(long offset, int length, int rows, long minTime, long maxTime) {}
@@ -279,8 +305,11 @@ public final class ColumnarTestFormat implements StorageFormat {
     private final Schema schema;
     private final List<BlockInfo> blocks = new ArrayList<>();
     private final long rows;
+    private final boolean blockReads;
+    private volatile boolean closed;
 
-    Reader(ReadSpec spec) {
+    Reader(ReadSpec spec, boolean blockReads) {
+      this.blockReads = blockReads;
       this.file = spec.file();
       this.description = spec.description();
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -380,8 +409,7 @@ public final class ColumnarTestFormat implements StorageFormat {
       return out;
     }
 
-    @Override
-    public Frame read(BoundQuery query) {
+    private void passGate() {
       Gate g = gate;
       if (g != null && description.contains("'" + g.dataset + "'")) {
         g.entered.countDown();
@@ -391,7 +419,46 @@ public final class ColumnarTestFormat implements StorageFormat {
           Thread.currentThread().interrupt();
         }
       }
+    }
+
+    private void checkOpen() {
+      if (closed) {
+        throw new IllegalStateException("reader of " + file + " is closed");
+      }
+    }
+
+    @Override
+    public Frame read(BoundQuery query) {
+      checkOpen();
+      passGate();
       return build(selected(query), query.readColumns());
+    }
+
+    @Override
+    public List<org.optstore.spi.Block> blocks() {
+      if (!blockReads) {
+        return FormatReader.super.blocks();
+      }
+      boolean timed = schema.timeColumnIndex() >= 0;
+      List<org.optstore.spi.Block> out = new ArrayList<>();
+      long first = 0;
+      for (BlockInfo b : blocks) {
+        out.add(new org.optstore.spi.Block(first, b.rows(), timed ? b.minTime() : Long.MIN_VALUE,
+            timed ? b.maxTime() : Long.MAX_VALUE));
+        first += b.rows();
+      }
+      return out;
+    }
+
+    @Override
+    public Column readBlock(int block, String column) {
+      if (!blockReads) {
+        return FormatReader.super.readBlock(block, column);
+      }
+      checkOpen();
+      passGate();
+      BLOCK_READS.incrementAndGet();
+      return build(List.of(block), List.of(column)).column(0);
     }
 
     @Override
@@ -517,6 +584,11 @@ public final class ColumnarTestFormat implements StorageFormat {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      if (!closed) {
+        closed = true;
+        CLOSES.incrementAndGet();
+      }
+    }
   }
 }
