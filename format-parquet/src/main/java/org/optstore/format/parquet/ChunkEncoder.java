@@ -53,6 +53,11 @@ final class ChunkEncoder {
     int[] localCode = null;
     if (col.kind == ColumnType.STRING) {
       localCode = buildDictionary(col, from, rows, chunk);
+      if (dictCount == 0) {
+        // only nulls: no dictionary, pages carry no values at all
+        chunk.dictionary = null;
+        localCode = null;
+      }
     }
     if (longScratch.length < rowsPerPage) {
       longScratch = new long[rowsPerPage];
@@ -263,6 +268,10 @@ final class ChunkEncoder {
         break;
       }
       case STRING: {
+        if (localCode == null) {
+          page.encoding = Encoding.PLAIN;
+          break;
+        }
         int[] codes = col.codes;
         int[] local = intScratch;
         int m = 0;

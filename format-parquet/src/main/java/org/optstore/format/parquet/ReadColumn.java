@@ -77,8 +77,12 @@ final class ReadColumn {
         if (c.coded) {
           int[] map = globalCodes(c.dict);
           int[] src = c.codes;
-          for (int k = 0; k < n; k++) {
-            codes[size + k] = map[src[off + k]];
+          if (map.length == 0) {
+            Arrays.fill(codes, size, size + n, 0);
+          } else {
+            for (int k = 0; k < n; k++) {
+              codes[size + k] = map[src[off + k]];
+            }
           }
         } else {
           for (int k = 0; k < n; k++) {
@@ -137,8 +141,12 @@ final class ReadColumn {
         if (c.coded) {
           int[] map = globalCodes(c.dict);
           int[] src = c.codes;
-          for (int j = 0; j < k; j++) {
-            codes[s + j] = map[src[off + sel[j]]];
+          if (map.length == 0) {
+            Arrays.fill(codes, s, s + k, 0);
+          } else {
+            for (int j = 0; j < k; j++) {
+              codes[s + j] = map[src[off + sel[j]]];
+            }
           }
         } else {
           for (int j = 0; j < k; j++) {

@@ -19,11 +19,15 @@ record RegionChecksums(long length, long tailOffset, int tailCrc, int headersCrc
 
   static RegionChecksums decode(String s) {
     String[] p = s == null ? new String[0] : s.split(":");
-    if (p.length != 6 || !p[0].equals(PREFIX) || !p[1].startsWith("length=") || !p[2].startsWith("tail=")
+    if (p.length != 5 || !p[0].equals(PREFIX) || !p[1].startsWith("length=") || !p[2].startsWith("tail=")
         || !p[4].startsWith("headers=")) {
       throw new IllegalArgumentException("not a Parquet region checksum record: '" + s + "'");
     }
-    return new RegionChecksums(Long.parseLong(p[1].substring(7)), Long.parseLong(p[2].substring(5)),
-        Integer.parseUnsignedInt(p[3], 16), Integer.parseUnsignedInt(p[5].substring(8), 16));
+    try {
+      return new RegionChecksums(Long.parseLong(p[1].substring(7)), Long.parseLong(p[2].substring(5)),
+        Integer.parseUnsignedInt(p[3], 16), Integer.parseUnsignedInt(p[4].substring(8), 16));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a Parquet region checksum record: '" + s + "'", e);
+    }
   }
 }
