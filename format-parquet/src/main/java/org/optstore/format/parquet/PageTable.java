@@ -1,16 +1,9 @@
 package org.optstore.format.parquet;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.apache.parquet.format.DataPageHeader;
-import org.apache.parquet.format.DataPageHeaderV2;
-import org.apache.parquet.format.DictionaryPageHeader;
-import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.PageType;
-import org.apache.parquet.format.Util;
 
 /** The data pages of one column chunk, from their parsed headers, as parallel primitive arrays. */
 final class PageTable {
@@ -49,62 +42,60 @@ final class PageTable {
       throws IOException {
     PageTable t = new PageTable();
     ByteBuffer chunk = in.range(start, (int) length);
+    PageHeaderReader h = new PageHeaderReader(chunk, (int) length);
     long row = 0;
     int pos = 0;
     while (pos < length) {
-      BufferStream s = new BufferStream(chunk, pos);
-      PageHeader h = Util.readPageHeader(s);
-      int headerLen = s.pos - pos;
+      int dataStart = h.read(pos);
+      int headerLen = dataStart - pos;
       if (headerCrc != null) {
         headerCrc.update(chunk.slice(pos, headerLen));
       }
-      int dataStart = s.pos;
-      int csize = h.getCompressed_page_size();
-      if (csize < 0 || dataStart + (long) csize > length) {
+      int csize = h.compressedSize;
+      if (dataStart + (long) csize > length) {
         throw new IOException("page at offset " + (start + pos) + " claims " + csize
             + " bytes, beyond its column chunk");
       }
-      PageType type = h.getType();
-      if (type == PageType.DICTIONARY_PAGE) {
-        DictionaryPageHeader d = h.getDictionary_page_header();
+      if (h.type == PageHeaderReader.DICTIONARY_PAGE) {
         t.dictOffset = start + dataStart;
         t.dictCompressedSize = csize;
-        t.dictUncompressedSize = h.getUncompressed_page_size();
-        t.dictCount = d.getNum_values();
-        t.dictHasCrc = h.isSetCrc();
-        t.dictCrc = h.getCrc();
-      } else if (type == PageType.DATA_PAGE || type == PageType.DATA_PAGE_V2) {
+        t.dictUncompressedSize = h.uncompressedSize;
+        t.dictCount = h.numValues;
+        t.dictHasCrc = h.hasCrc;
+        t.dictCrc = h.crc;
+      } else if (h.type == PageHeaderReader.DATA_PAGE || h.type == PageHeaderReader.DATA_PAGE_V2) {
         t.grow();
         int i = t.count++;
         t.dataOffset[i] = start + dataStart;
         t.compressedSize[i] = csize;
-        t.uncompressedSize[i] = h.getUncompressed_page_size();
-        t.hasCrc[i] = h.isSetCrc();
-        t.crc[i] = h.getCrc();
+        t.uncompressedSize[i] = h.uncompressedSize;
+        t.hasCrc[i] = h.hasCrc;
+        t.crc[i] = h.crc;
         t.firstRow[i] = row;
-        if (type == PageType.DATA_PAGE) {
-          DataPageHeader d = h.getData_page_header();
+        t.numValues[i] = h.numValues;
+        t.encoding[i] = h.encoding;
+        if (h.type == PageHeaderReader.DATA_PAGE) {
           t.version[i] = V1;
-          t.numValues[i] = d.getNum_values();
-          t.rows[i] = d.getNum_values();
-          t.numNulls[i] = d.isSetStatistics() && d.getStatistics().isSetNull_count()
-              ? (int) d.getStatistics().getNull_count() : -1;
-          t.encoding[i] = d.getEncoding().getValue();
+          t.rows[i] = h.numValues;
+          t.numNulls[i] = h.numNulls;
           t.compressed[i] = true;
         } else {
-          DataPageHeaderV2 d = h.getData_page_header_v2();
           t.version[i] = V2;
-          t.numValues[i] = d.getNum_values();
-          t.rows[i] = d.getNum_rows();
-          t.numNulls[i] = d.getNum_nulls();
-          t.encoding[i] = d.getEncoding().getValue();
-          t.defLevelsLength[i] = d.getDefinition_levels_byte_length();
-          t.repLevelsLength[i] = d.getRepetition_levels_byte_length();
-          t.compressed[i] = !d.isSetIs_compressed() || d.isIs_compressed();
+          if (h.numRows < 0) {
+            throw new IOException("version-2 page at offset " + (start + pos) + " lacks its row count");
+          }
+          t.rows[i] = h.numRows;
+          t.numNulls[i] = h.numNulls;
+          t.defLevelsLength[i] = h.defLevelsLength;
+          t.repLevelsLength[i] = h.repLevelsLength;
+          t.compressed[i] = h.isCompressed;
           if (t.defLevelsLength[i] < 0 || t.repLevelsLength[i] < 0
               || t.defLevelsLength[i] + (long) t.repLevelsLength[i] > csize) {
             throw new IOException("page at offset " + (start + pos) + " has level lengths beyond the page");
           }
+        }
+        if (t.rows[i] < 0 || t.numValues[i] < 0) {
+          throw new IOException("page at offset " + (start + pos) + " has a negative row or value count");
         }
         row += t.rows[i];
       }
@@ -142,35 +133,5 @@ final class PageTable {
     compressed = Arrays.copyOf(compressed, n);
     hasCrc = Arrays.copyOf(hasCrc, n);
     crc = Arrays.copyOf(crc, n);
-  }
-
-  /** An input stream over a buffer that reports how far it read. */
-  static final class BufferStream extends InputStream {
-    private final ByteBuffer buf;
-    int pos;
-
-    BufferStream(ByteBuffer buf, int pos) {
-      this.buf = buf;
-      this.pos = pos;
-    }
-
-    @Override
-    public int read() {
-      if (pos >= buf.limit()) {
-        return -1;
-      }
-      return buf.get(pos++) & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (pos >= buf.limit()) {
-        return -1;
-      }
-      int n = Math.min(len, buf.limit() - pos);
-      buf.get(pos, b, off, n);
-      pos += n;
-      return n;
-    }
   }
 }
