@@ -88,15 +88,19 @@ final class PageDecoder {
     int csize = t.compressedSize[page];
     rows = n;
     ensureRows(n);
-    raw = grow(raw, csize + SLACK);
-    in.copy(t.dataOffset[page], raw, 0, csize);
+    ByteBuffer pageBytes = in.range(t.dataOffset[page], csize);
     if (t.hasCrc[page]) {
       crc.reset();
-      crc.update(raw, 0, csize);
+      crc.update(pageBytes.duplicate());
       if ((int) crc.getValue() != t.crc[page]) {
         throw new PageCorruptException("page checksum mismatch in " + where(t, page));
       }
     }
+    if (t.version[page] == PageTable.V2 && t.repLevelsLength[page] == 0 && directPlain(t, page, pageBytes)) {
+      return;
+    }
+    raw = grow(raw, csize + SLACK);
+    pageBytes.get(0, raw, 0, csize);
     int valuesLen;
     byte[] vbuf;
     int voff;
@@ -107,7 +111,7 @@ final class PageDecoder {
       if (rl != 0) {
         throw new IOException("repeated values in " + where(t, page));
       }
-      nonNull = nullable ? defLevels(raw, rl, rl + dl, n) : n;
+      nonNull = !nullable || t.numNulls[page] == 0 ? n : defLevels(raw, rl, rl + dl, n);
       int dataLen = csize - rl - dl;
       if (t.compressed[page] && codec != CompressionCodecName.UNCOMPRESSED) {
         valuesLen = t.uncompressedSize[page] - rl - dl;
@@ -152,6 +156,52 @@ final class PageDecoder {
     if (nullCount > 0) {
       spread(nonNull);
     }
+  }
+
+  /**
+   * A version-2 page without nulls whose values are stored uncompressed in PLAIN fixed-width
+   * encoding is copied straight from the (mapped) file into the value array.
+   */
+  private boolean directPlain(PageTable t, int page, ByteBuffer pageBytes) {
+    if (t.encoding[page] != PLAIN || (nullable && t.numNulls[page] != 0)
+        || (t.compressed[page] && codec != CompressionCodecName.UNCOMPRESSED)) {
+      return false;
+    }
+    int n = rows;
+    int off = t.defLevelsLength[page];
+    int avail = t.compressedSize[page] - off;
+    ByteBuffer v = pageBytes.slice(off, avail).order(ByteOrder.LITTLE_ENDIAN);
+    switch (physical) {
+      case INT64:
+        if (avail < 8L * n) {
+          return false;
+        }
+        v.asLongBuffer().get(longs, 0, n);
+        break;
+      case INT32:
+        if (avail < 4L * n) {
+          return false;
+        }
+        v.asIntBuffer().get(ints, 0, n);
+        break;
+      case DOUBLE:
+        if (avail < 8L * n) {
+          return false;
+        }
+        v.asDoubleBuffer().get(doubles, 0, n);
+        break;
+      case FLOAT:
+        if (avail < 4L * n) {
+          return false;
+        }
+        v.asFloatBuffer().get(floats, 0, n);
+        break;
+      default:
+        return false;
+    }
+    nullCount = 0;
+    dictionaryCoded = false;
+    return true;
   }
 
   /** Decodes definition levels (max level 1) into {@link #nulls}; returns the non-null count. */
