@@ -150,11 +150,20 @@ final class ColumnCursor {
     off = 0;
   }
 
+  private long decodedPages;
+
+  long takeDecodedPages() {
+    long n = decodedPages;
+    decodedPages = 0;
+    return n;
+  }
+
   private void load(int p) throws IOException {
     if (p == currentPage) {
       return;
     }
     decoder.decode(table, p);
+    decodedPages++;
     int n = decoder.rows;
     pAnyNull = decoder.nullCount > 0;
     pnulls = decoder.nulls;

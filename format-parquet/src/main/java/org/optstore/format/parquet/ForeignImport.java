@@ -129,6 +129,14 @@ final class ForeignImport {
           if (c == timeIdx && cols[c].kind != ColumnType.TIMESTAMP) {
             col = toTimestamps(col, schema.field(c).name(), options, path, firstRow);
           }
+          if (c == timeIdx && col.nullCount() > 0) {
+            int r = 0;
+            while (!col.isNull(r)) {
+              r++;
+            }
+            throw new SchemaException("time column '" + schema.field(c).name() + "' of " + path + " has a null at row "
+                + (firstRow + r) + "; the time column must not hold nulls (import with another time column or none)");
+          }
           out.add(col);
         }
         return Frame.of(schema, out);

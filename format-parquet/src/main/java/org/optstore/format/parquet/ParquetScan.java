@@ -21,10 +21,12 @@ final class ParquetScan {
   private final boolean timeSorted;
   private final RowFilter filter;
 
-  /** What the scan did, for the engine's report. */
-  long rowGroupsSkipped;
-  long pagesRead;
-  long rowsScanned;
+  /** Pages decoded by the last run, over all columns (what pruning left to read). */
+  private final java.util.concurrent.atomic.AtomicLong pagesDecoded = new java.util.concurrent.atomic.AtomicLong();
+
+  long pagesDecoded() {
+    return pagesDecoded.get();
+  }
 
   ParquetScan(ParquetFileIndex file, int[] projection, int timeColumn, long from, long to, boolean timeSorted,
       RowFilter filter) {
@@ -159,6 +161,18 @@ final class ParquetScan {
     }
 
     ReadColumn[] group(int g) throws IOException {
+      try {
+        return scanGroup(g);
+      } finally {
+        long n = 0;
+        for (ColumnCursor c : cursors) {
+          n += c == null ? 0 : c.takeDecodedPages();
+        }
+        pagesDecoded.addAndGet(n);
+      }
+    }
+
+    private ReadColumn[] scanGroup(int g) throws IOException {
       ParquetFileIndex.RowGroup rg = file.groups[g];
       ReadColumn[] out = new ReadColumn[projection.length];
       RowRanges ranges = RowRanges.of(0, rg.rows);
