@@ -181,6 +181,86 @@ final class LeafFilter extends RowFilter {
     }
   }
 
+  @Override
+  void evalAt(ColumnCursor[] cursors, long row, int n, int[] pos, int k, byte[] out, Scratch s) throws IOException {
+    ColumnCursor c = cursors[column];
+    c.view(row, n);
+    int off = c.off;
+    boolean[] nl = c.anyNull ? c.nulls : null;
+    if (op == Op.IS_NULL || op == Op.IS_NOT_NULL) {
+      for (int j = 0; j < k; j++) {
+        boolean isNull = nl != null && nl[off + pos[j]];
+        out[j] = isNull == (op == Op.IS_NULL) ? TRUE : FALSE;
+      }
+      return;
+    }
+    if (op == Op.ALWAYS_TRUE || op == Op.ALWAYS_FALSE) {
+      Arrays.fill(out, 0, k, op == Op.ALWAYS_TRUE ? TRUE : FALSE);
+    } else {
+      comparePositions(c, off, n, pos, k, out, s);
+    }
+    if (nl != null) {
+      for (int j = 0; j < k; j++) {
+        if (nl[off + pos[j]]) {
+          out[j] = UNKNOWN;
+        }
+      }
+    }
+  }
+
+  private void comparePositions(ColumnCursor c, int off, int n, int[] pos, int k, byte[] out, Scratch s) {
+    switch (kind) {
+      case FLOAT64: {
+        double[] v = c.d;
+        double x = dv;
+        for (int j = 0; j < k; j++) {
+          out[j] = t(matches(v[off + pos[j]], x));
+        }
+        break;
+      }
+      case TIMESTAMP:
+      case INT64:
+        if (exactLong) {
+          long[] v = c.l;
+          for (int j = 0; j < k; j++) {
+            out[j] = t(compare(Long.compare(v[off + pos[j]], lv)));
+          }
+          break;
+        }
+        // fall through
+      default: {
+        // the rarer kinds: evaluate the range, keep the asked rows
+        byte[] all = s.take(n);
+        compareOrConstant(c, off, n, all, s);
+        for (int j = 0; j < k; j++) {
+          out[j] = all[pos[j]];
+        }
+        s.give();
+        break;
+      }
+    }
+  }
+
+  private boolean matches(double v, double x) {
+    switch (op) {
+      case EQ: return v == x;
+      case NE: return v != x;
+      case LT: return v < x;
+      case LE: return v <= x;
+      case GT: return v > x;
+      case GE: return v >= x;
+      default: throw new IllegalStateException(op.toString());
+    }
+  }
+
+  private void compareOrConstant(ColumnCursor c, int off, int n, byte[] out, Scratch s) {
+    if (op == Op.ALWAYS_TRUE || op == Op.ALWAYS_FALSE) {
+      Arrays.fill(out, 0, n, op == Op.ALWAYS_TRUE ? TRUE : FALSE);
+    } else {
+      compareValues(c, off, n, out, s);
+    }
+  }
+
   private void compareValues(ColumnCursor c, int off, int n, byte[] out, Scratch s) {
     switch (kind) {
       case TIMESTAMP:

@@ -294,10 +294,19 @@ final class PageDecoder {
           Decoders.hybrid(src, off + 1, end, width, c, n);
         }
         int dictSize = t.dictCount;
-        for (int i = 0; i < n; i++) {
-          if (c[i] < 0 || c[i] >= dictSize) {
-            throw new IOException("dictionary code " + c[i] + " out of range (" + dictSize + ") in " + where(t, page));
+        if (width > 0 && (width >= 31 || (1 << width) > dictSize)) {
+          int max = 0;
+          int min = 0;
+          for (int i = 0; i < n; i++) {
+            max = Math.max(max, c[i]);
+            min = Math.min(min, c[i]);
           }
+          if (min < 0 || max >= dictSize) {
+            throw new IOException("dictionary code " + (min < 0 ? min : max) + " out of range (" + dictSize
+                + " entries) in " + where(t, page));
+          }
+        } else if (n > 0 && dictSize == 0) {
+          throw new IOException("dictionary code 0 out of range (empty dictionary) in " + where(t, page));
         }
         switch (physical) {
           case BINARY:
@@ -421,9 +430,7 @@ final class PageDecoder {
         return;
       case BOOLEAN:
         need((n + 7L) / 8, avail, t, page);
-        for (int i = 0; i < n; i++) {
-          bools[i] = (byte) (src[off + (i >>> 3)] >>> (i & 7) & 1);
-        }
+        unpackBits(src, off, n, bools);
         return;
       case INT96:
         need(12L * n, avail, t, page);
@@ -458,6 +465,30 @@ final class PageDecoder {
       }
       default:
         throw new IOException("unsupported physical type " + physical + " in " + where(t, page));
+    }
+  }
+
+  /** Byte value to eight 0/1 bytes, least significant bit first (little-endian long). */
+  private static final long[] BITS_TO_BYTES = new long[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      long x = 0;
+      for (int b = 0; b < 8; b++) {
+        x |= (long) ((v >>> b) & 1) << (8 * b);
+      }
+      BITS_TO_BYTES[v] = x;
+    }
+  }
+
+  /** Unpacks {@code n} LSB-first bits into 0/1 bytes, eight at a time. */
+  static void unpackBits(byte[] src, int off, int n, byte[] dst) {
+    int full = n >>> 3;
+    for (int k = 0; k < full; k++) {
+      LittleEndian.putLong(dst, k << 3, BITS_TO_BYTES[src[off + k] & 0xFF]);
+    }
+    for (int i = full << 3; i < n; i++) {
+      dst[i] = (byte) (src[off + (i >>> 3)] >>> (i & 7) & 1);
     }
   }
 

@@ -24,10 +24,43 @@ abstract class RowFilter {
 
   abstract void columns(boolean[] used);
 
+  /**
+   * Evaluates only rows {@code row + pos[j]} for {@code j < k} into {@code out[j]}. The default
+   * evaluates the whole range and gathers; leaves override it to compare only where asked.
+   */
+  void evalAt(ColumnCursor[] cursors, long row, int n, int[] pos, int k, byte[] out, Scratch s)
+      throws java.io.IOException {
+    byte[] all = s.take(n);
+    eval(cursors, row, n, all, s);
+    for (int j = 0; j < k; j++) {
+      out[j] = all[pos[j]];
+    }
+    s.give();
+  }
+
   /** Per-evaluation scratch: temporary result rows and per-dictionary answers. */
   static final class Scratch {
     private byte[][] pool = new byte[8][];
     private int depth;
+    private int[][] positions = new int[8][];
+    private int positionDepth;
+
+    int[] takePositions(int n) {
+      if (positionDepth == positions.length) {
+        positions = Arrays.copyOf(positions, positionDepth * 2);
+      }
+      int[] p = positions[positionDepth];
+      if (p == null || p.length < n) {
+        p = new int[Math.max(n, 1024)];
+        positions[positionDepth] = p;
+      }
+      positionDepth++;
+      return p;
+    }
+
+    void givePositions() {
+      positionDepth--;
+    }
     private final Map<RowFilter, Map<byte[][], byte[]>> dictAnswers = new IdentityHashMap<>();
 
     /** Per-dictionary answers of one leaf. */
@@ -72,19 +105,43 @@ abstract class RowFilter {
       return r;
     }
 
+    /**
+     * Kleene AND is the minimum; a row already FALSE stays FALSE, so later operands are evaluated
+     * only at the rows still TRUE or UNKNOWN.
+     */
     @Override
     void eval(ColumnCursor[] c, long row, int n, byte[] out, Scratch s) throws java.io.IOException {
       parts[0].eval(c, row, n, out, s);
+      int[] pos = s.takePositions(n);
       byte[] t = s.take(n);
-      for (int k = 1; k < parts.length; k++) {
-        parts[k].eval(c, row, n, t, s);
-        for (int j = 0; j < n; j++) {
-          out[j] = (byte) Math.min(out[j], t[j]);
+      try {
+        for (int k = 1; k < parts.length; k++) {
+          int live = 0;
+          for (int j = 0; j < n; j++) {
+            pos[live] = j;
+            live += out[j] != FALSE ? 1 : 0;
+          }
+          if (live == 0) {
+            return;
+          }
+          if (live > n / 2) {
+            parts[k].eval(c, row, n, t, s);
+            for (int j = 0; j < n; j++) {
+              out[j] = (byte) Math.min(out[j], t[j]);
+            }
+          } else {
+            parts[k].evalAt(c, row, n, pos, live, t, s);
+            for (int j = 0; j < live; j++) {
+              int r = pos[j];
+              out[r] = (byte) Math.min(out[r], t[j]);
+            }
+          }
         }
+      } finally {
+        s.give();
+        s.givePositions();
       }
-      s.give();
     }
-
     @Override
     void columns(boolean[] used) {
       for (RowFilter p : parts) {
