@@ -104,6 +104,69 @@ class ParquetJavaWrittenImportTest {
     }
   }
 
+  private static final MessageType ENCODINGS = MessageTypeParser.parseMessageType(
+      "message enc {\n"
+          + "  required int64 id;\n"
+          + "  optional double d;\n"
+          + "  optional float f;\n"
+          + "  optional binary s (STRING);\n"
+          + "  optional fixed_len_byte_array(8) dec (DECIMAL(18,2));\n"
+          + "  optional binary bdec (DECIMAL(9,3));\n"
+          + "}");
+
+  private static Binary bigEndian(long unscaled, int length) {
+    byte[] b = new byte[length];
+    for (int i = length - 1; i >= 0; i--) {
+      b[i] = (byte) unscaled;
+      unscaled >>= 8;
+    }
+    return Binary.fromConstantByteArray(b);
+  }
+
+  /** Byte-stream-split floats, delta-encoded strings (no dictionary) and decimals held as bytes. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void otherEncodingsAndByteDecimalsImport(boolean dictionary) throws Exception {
+    Path p = dir.resolve("enc-" + dictionary + ".parquet");
+    SimpleGroupFactory groups = new SimpleGroupFactory(ENCODINGS);
+    int n = 3000;
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(p)).withType(ENCODINGS)
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0).withDictionaryEncoding(dictionary)
+        .withByteStreamSplitEncoding(true).withPageRowCountLimit(500).build()) {
+      for (int i = 0; i < n; i++) {
+        Group g = groups.newGroup();
+        g.add("id", (long) i);
+        if (i % 7 != 0) {
+          g.add("d", i * 1.5 - 100);
+          g.add("f", i * 0.5f);
+          g.add("s", "value-" + (i % 97) + "-" + (i % 5));
+          g.add("dec", bigEndian(i * 101L - 50_000, 8));
+          g.add("bdec", bigEndian(i - 1000, 3));
+        }
+        w.write(g);
+      }
+    }
+    Frame f;
+    try (FrameStream s = TestFiles.FORMAT.importFile(p, WriteOptions.defaults())) {
+      f = s.readAll();
+    }
+    assertThat(f.schema().fields()).containsExactly(Field.of("id", ColumnType.INT64),
+        Field.of("d", ColumnType.FLOAT64), Field.of("f", ColumnType.FLOAT32), Field.of("s", ColumnType.STRING),
+        Field.of("dec", ColumnType.FLOAT64), Field.of("bdec", ColumnType.FLOAT64));
+    for (int i = 0; i < n; i++) {
+      assertThat(f.longs("id").get(i)).isEqualTo(i);
+      if (i % 7 == 0) {
+        assertThat(f.column("d").isNull(i) && f.column("s").isNull(i) && f.column("dec").isNull(i)).isTrue();
+        continue;
+      }
+      assertThat(f.doubles("d").get(i)).isEqualTo(i * 1.5 - 100);
+      assertThat(f.floats("f").get(i)).isEqualTo(i * 0.5f);
+      assertThat(f.strings("s").get(i)).isEqualTo("value-" + (i % 97) + "-" + (i % 5));
+      assertThat(f.doubles("dec").get(i)).isCloseTo((i * 101L - 50_000) / 100.0, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(f.doubles("bdec").get(i)).isCloseTo((i - 1000) / 1000.0, org.assertj.core.data.Offset.offset(1e-12));
+    }
+  }
+
   @Test
   void nullInTheChosenTimeColumnIsASchemaError() throws Exception {
     Path p = dir.resolve("nulltime.parquet");
