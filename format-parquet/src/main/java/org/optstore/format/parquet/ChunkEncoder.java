@@ -42,6 +42,10 @@ final class ChunkEncoder {
   private long[] longScratch = new long[0];
   private int[] intScratch = new int[0];
   private final long[] deltaScratch = new long[128];
+  private final long[] minMax = new long[2];
+  /** Pages in a row that did not shrink under the codec; past a few, most pages skip the attempt. */
+  private int incompressible;
+  private int pageNo;
 
   ChunkEncoder(Codec codec, int rowsPerPage) {
     this.codec = codec;
@@ -50,6 +54,8 @@ final class ChunkEncoder {
 
   Chunk encode(WriteColumn col, PrimitiveType type, int from, int rows) {
     Chunk chunk = new Chunk();
+    incompressible = 0;
+    pageNo = 0;
     int[] localCode = null;
     if (col.kind == ColumnType.STRING) {
       localCode = buildDictionary(col, from, rows, chunk);
@@ -154,25 +160,24 @@ final class ChunkEncoder {
         } else {
           long[] src = col.longs;
           if (nulls == 0) {
-            System.arraycopy(src, from, v, 0, n);
+            v = src;
             m = n;
-            for (int i = 0; i < n; i++) {
-              long x = v[i];
-              min = Math.min(min, x);
-              max = Math.max(max, x);
-            }
           } else {
             for (int i = from; i < from + n; i++) {
               if (!isNull[i]) {
-                long x = src[i];
-                v[m++] = x;
-                min = Math.min(min, x);
-                max = Math.max(max, x);
+                v[m++] = src[i];
               }
             }
           }
         }
-        Encoders.deltaBinaryPacked(v, 0, m, col.kind == ColumnType.INT32, data, deltaScratch);
+        int vfrom = v == col.longs ? from : 0;
+        if (col.kind != ColumnType.INT32) {
+          Encoders.deltaBinaryPacked(v, vfrom, m, false, data, deltaScratch, minMax);
+          min = minMax[0];
+          max = minMax[1];
+        } else {
+          Encoders.deltaBinaryPacked(v, vfrom, m, true, data, deltaScratch);
+        }
         page.encoding = Encoding.DELTA_BINARY_PACKED;
         if (m > 0) {
           if (col.kind == ColumnType.INT32) {
@@ -301,7 +306,9 @@ final class ChunkEncoder {
     }
     page.stats = stats;
     page.uncompressedDataSize = data.size;
-    if (codec == Codec.UNCOMPRESSED || data.size == 0) {
+    pageNo++;
+    boolean skipAttempt = incompressible >= 2 && pageNo % 16 != 0;
+    if (codec == Codec.UNCOMPRESSED || data.size == 0 || skipAttempt) {
       page.data = data.toByteArray();
       page.compressed = false;
     } else {
@@ -309,9 +316,11 @@ final class ChunkEncoder {
       if (c.length < data.size * COMPRESS_WORTH) {
         page.data = c;
         page.compressed = true;
+        incompressible = 0;
       } else {
         page.data = data.toByteArray();
         page.compressed = false;
+        incompressible++;
       }
     }
     return page;

@@ -14,6 +14,14 @@ final class Encoders {
    * {@code int32} the deltas wrap in 32 bits, as readers of INT32 columns compute them.
    */
   static void deltaBinaryPacked(long[] values, int from, int n, boolean int32, ByteSink out, long[] scratch) {
+    deltaBinaryPacked(values, from, n, int32, out, scratch, null);
+  }
+
+  /** As above; when {@code minMax} is given, it receives the values' minimum and maximum. */
+  static void deltaBinaryPacked(long[] values, int from, int n, boolean int32, ByteSink out, long[] scratch,
+      long[] minMax) {
+    long lo = n == 0 ? Long.MAX_VALUE : values[from];
+    long hi = n == 0 ? Long.MIN_VALUE : values[from];
     out.writeUnsignedVarInt(BLOCK);
     out.writeUnsignedVarInt(MINIBLOCKS);
     out.writeUnsignedVarInt(n);
@@ -28,6 +36,8 @@ final class Encoders {
         long v = values[from + done + i];
         long d = int32 ? (long) ((int) v - (int) prev) : v - prev;
         deltas[i] = d;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
         if (d < minDelta) {
           minDelta = d;
         }
@@ -61,6 +71,10 @@ final class Encoders {
         BitPacking.packLongs(deltas, base, MINI, width, out);
       }
       done += count;
+    }
+    if (minMax != null) {
+      minMax[0] = lo;
+      minMax[1] = hi;
     }
   }
 
