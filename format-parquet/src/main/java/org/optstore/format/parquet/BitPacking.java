@@ -81,8 +81,23 @@ final class BitPacking {
       return;
     }
     long mask = (1L << width) - 1;
-    long bitPos = (long) off << 3;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    if (width <= 8) {
+      // eight values fill exactly `width` bytes: one load per group
+      int p = off;
+      int groups = n >>> 3;
+      for (int g = 0; g < groups; g++) {
+        long word = LittleEndian.getLong(src, p);
+        int d = dstOff + (g << 3);
+        for (int j = 0; j < 8; j++) {
+          dst[d + j] = (int) ((word >>> (j * width)) & mask);
+        }
+        p += width;
+      }
+      i = groups << 3;
+    }
+    long bitPos = ((long) off << 3) + (long) i * width;
+    for (; i < n; i++) {
       int byteIdx = (int) (bitPos >>> 3);
       long word = LittleEndian.getLong(src, byteIdx) >>> (bitPos & 7);
       dst[dstOff + i] = (int) (word & mask);
