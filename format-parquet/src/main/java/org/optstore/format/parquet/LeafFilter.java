@@ -400,19 +400,48 @@ final class LeafFilter extends RowFilter {
     return compare(Integer.compare(a, b));
   }
 
+  private static final int NONE_TRUE = -1;
+  private static final int SEVERAL_TRUE = -2;
+
+  /** The one entry answering TRUE, {@link #NONE_TRUE}, or {@link #SEVERAL_TRUE}. */
+  private static int singleTrue(byte[] answers) {
+    int found = NONE_TRUE;
+    for (int k = 0; k < answers.length; k++) {
+      if (answers[k] == TRUE) {
+        if (found != NONE_TRUE) {
+          return SEVERAL_TRUE;
+        }
+        found = k;
+      }
+    }
+    return found;
+  }
+
   private void strings(ColumnCursor c, int off, int n, byte[] out, Scratch s) {
     if (c.coded) {
-      byte[] answers = s.answers(this).get(c.dict);
-      if (answers == null) {
-        answers = new byte[c.dict.length];
-        for (int k = 0; k < answers.length; k++) {
-          answers[k] = t(compare(Arrays.compareUnsigned(c.dict[k], sv)));
+      DictAnswers da = s.answers(this).get(c.dict);
+      if (da == null) {
+        byte[] a = new byte[c.dict.length];
+        for (int k = 0; k < a.length; k++) {
+          a[k] = t(compare(Arrays.compareUnsigned(c.dict[k], sv)));
         }
-        s.answers(this).put(c.dict, answers);
+        da = new DictAnswers(a, singleTrue(a));
+        s.answers(this).put(c.dict, da);
       }
+      byte[] answers = da.perEntry();
       int[] codes = c.codes;
-      for (int k = 0; k < n; k++) {
-        out[k] = answers[codes[off + k]];
+      int single = da.single();
+      if (single >= 0) {
+        // one entry matches (an equality): compare codes, no lookup per row
+        for (int k = 0; k < n; k++) {
+          out[k] = codes[off + k] == single ? TRUE : FALSE;
+        }
+      } else if (single == NONE_TRUE) {
+        Arrays.fill(out, 0, n, FALSE);
+      } else {
+        for (int k = 0; k < n; k++) {
+          out[k] = answers[codes[off + k]];
+        }
       }
       return;
     }

@@ -237,13 +237,8 @@ final class ParquetScan {
         }
       }
       f.eval(cursors, row, n, result, scratch);
-      int k = 0;
-      byte[] res = result;
       int[] s = sel;
-      for (int j = 0; j < n; j++) {
-        s[k] = j;
-        k += res[j] == RowFilter.TRUE ? 1 : 0;
-      }
+      int k = RowFilter.positions(result, n, s, RowFilter.TRUE, true);
       if (k == 0) {
         return;
       }

@@ -38,6 +38,38 @@ abstract class RowFilter {
     s.give();
   }
 
+  /**
+   * Collects into {@code pos} the rows whose result is ({@code equal}) or is not ({@code !equal})
+   * {@code value}; returns their count. Groups of eight results that are all FALSE (zero) are
+   * skipped with one load, which makes sparse results cheap.
+   */
+  static int positions(byte[] res, int n, int[] pos, byte value, boolean equal) {
+    int count = 0;
+    int j = 0;
+    int whole = n & ~7;
+    while (j < whole) {
+      if (LittleEndian.getLong(res, j) == 0 && (equal ? value != FALSE : value == FALSE)) {
+        j += 8;
+        continue;
+      }
+      for (int e = j + 8; j < e; j++) {
+        pos[count] = j;
+        count += (res[j] == value) == equal ? 1 : 0;
+      }
+    }
+    for (; j < n; j++) {
+      pos[count] = j;
+      count += (res[j] == value) == equal ? 1 : 0;
+    }
+    return count;
+  }
+
+  /**
+   * A leaf's answer for every entry of one dictionary, and the only entry answering TRUE (-1 when
+   * none does, -2 when several do).
+   */
+  record DictAnswers(byte[] perEntry, int single) {}
+
   /** Per-evaluation scratch: temporary result rows and per-dictionary answers. */
   static final class Scratch {
     private byte[][] pool = new byte[8][];
@@ -61,10 +93,10 @@ abstract class RowFilter {
     void givePositions() {
       positionDepth--;
     }
-    private final Map<RowFilter, Map<byte[][], byte[]>> dictAnswers = new IdentityHashMap<>();
+    private final Map<RowFilter, Map<byte[][], DictAnswers>> dictAnswers = new IdentityHashMap<>();
 
     /** Per-dictionary answers of one leaf. */
-    Map<byte[][], byte[]> answers(RowFilter leaf) {
+    Map<byte[][], DictAnswers> answers(RowFilter leaf) {
       return dictAnswers.computeIfAbsent(leaf, k -> new IdentityHashMap<>());
     }
 
@@ -116,11 +148,7 @@ abstract class RowFilter {
       byte[] t = s.take(n);
       try {
         for (int k = 1; k < parts.length; k++) {
-          int live = 0;
-          for (int j = 0; j < n; j++) {
-            pos[live] = j;
-            live += out[j] != FALSE ? 1 : 0;
-          }
+          int live = positions(out, n, pos, FALSE, false);
           if (live == 0) {
             return;
           }
