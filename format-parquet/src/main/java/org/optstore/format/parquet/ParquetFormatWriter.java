@@ -67,6 +67,7 @@ final class ParquetFormatWriter implements FormatWriter {
   private final ThreadLocal<ChunkEncoder> encoders;
 
   private WriteColumn[] group;
+  private final int initialCapacity;
   private int filled;
   private List<Future<ChunkEncoder.Chunk>> pending;
   private int pendingRows;
@@ -87,6 +88,8 @@ final class ParquetFormatWriter implements FormatWriter {
     this.parquetSchema = parquetSchema(schema);
     this.descriptors = parquetSchema.getColumns();
     this.timeIndex = schema.timeColumnIndex();
+    this.initialCapacity = (int) Math.min(rowsPerGroup,
+        spec.expectedRows() > 0 ? spec.expectedRows() : Math.min(rowsPerGroup, 4096));
     this.encoders = ThreadLocal.withInitial(() -> new ChunkEncoder(codec, rowsPerPage));
     for (int c = 0; c < schema.size(); c++) {
       dictIndex.add(new HashMap<>());
@@ -139,12 +142,46 @@ final class ParquetFormatWriter implements FormatWriter {
     return b.named("optstore");
   }
 
+  /** Buffers start small (small writes stay cheap) and double up to a row group. */
+  private void ensureCapacity(int rows) {
+    int cap = group[0] == null ? 0 : capacity(group[0]);
+    if (rows <= cap) {
+      return;
+    }
+    int n = (int) Math.min(rowsPerGroup, Math.max(rows, 2L * cap));
+    for (WriteColumn w : group) {
+      switch (w.kind) {
+        case TIMESTAMP: case INT64: w.longs = java.util.Arrays.copyOf(w.longs, n); break;
+        case INT32: w.ints = java.util.Arrays.copyOf(w.ints, n); break;
+        case FLOAT64: w.doubles = java.util.Arrays.copyOf(w.doubles, n); break;
+        case FLOAT32: w.floats = java.util.Arrays.copyOf(w.floats, n); break;
+        case BOOL: w.bools = java.util.Arrays.copyOf(w.bools, n); break;
+        case STRING: w.codes = java.util.Arrays.copyOf(w.codes, n); break;
+        default: throw new IllegalStateException(w.kind.toString());
+      }
+      if (w.isNull != null) {
+        w.isNull = java.util.Arrays.copyOf(w.isNull, n);
+      }
+    }
+  }
+
+  private static int capacity(WriteColumn w) {
+    switch (w.kind) {
+      case TIMESTAMP: case INT64: return w.longs.length;
+      case INT32: return w.ints.length;
+      case FLOAT64: return w.doubles.length;
+      case FLOAT32: return w.floats.length;
+      case BOOL: return w.bools.length;
+      default: return w.codes.length;
+    }
+  }
+
   private void newGroup() {
     group = new WriteColumn[schema.size()];
     for (int c = 0; c < group.length; c++) {
       Field f = schema.field(c);
       WriteColumn w = new WriteColumn(f.name(), f.type());
-      int cap = rowsPerGroup;
+      int cap = initialCapacity;
       switch (f.type()) {
         case TIMESTAMP: case INT64: w.longs = new long[cap]; break;
         case INT32: w.ints = new int[cap]; break;
@@ -171,6 +208,9 @@ final class ParquetFormatWriter implements FormatWriter {
     int[][] remaps = new int[schema.size()][];
     while (done < n) {
       int take = Math.min(n - done, rowsPerGroup - filled);
+      if (group.length > 0) {
+        ensureCapacity(filled + take);
+      }
       for (int c = 0; c < group.length; c++) {
         copy(batch.column(c), c, done, take, remaps);
       }
@@ -237,7 +277,7 @@ final class ParquetFormatWriter implements FormatWriter {
     NullMask nulls = col.nulls();
     if (nulls.hasNulls()) {
       if (w.isNull == null) {
-        w.isNull = new boolean[rowsPerGroup];
+        w.isNull = new boolean[capacity(w)];
       }
       for (int i = 0; i < n; i++) {
         w.isNull[filled + i] = nulls.isNull(from + i);
