@@ -317,7 +317,8 @@ public final class Frame {
   }
 
   /**
-   * Concatenates frames of one schema into a heap frame (string dictionaries are merged).
+   * Concatenates frames of one schema into a heap frame (string dictionaries are merged); a single
+   * frame is returned as it is.
    *
    * @param frames frames with equal schemas; at least one
    * @return their rows, in order

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * predicate is TRUE, so {@code not(gt("price", 105))} drops rows whose price is null ({@link
  * Predicates#isNull} asks for them). NaN follows IEEE 754 as Java and pandas do: it is a value,
  * {@code eq}, {@code lt}, {@code le}, {@code gt}, {@code ge} with NaN are false and {@code ne} is
- * true. Integer and decimal literals compare numerically with integer and floating-point columns.
+ * true. Integer and decimal literals compare numerically with integer and floating-point columns:
+ * exactly against integer columns, as doubles against floating-point columns (an integer literal
+ * beyond 2^53 is rounded to the nearest double first, as Java and pandas do).
  * Strings compare by Unicode code point (the order of their UTF-8 bytes).
  *
  * <p>Literals are {@link Long}, {@link Double}, {@link String}, {@link Boolean} or {@link Instant}

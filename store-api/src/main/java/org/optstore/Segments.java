@@ -17,9 +17,22 @@ final class Segments<B extends Buffer> {
     this.starts = starts;
   }
 
-  /** Views each buffer from its position to its limit; the buffers must already be read-only. */
+  /**
+   * Views each buffer from its position to its limit; the buffers must already be read-only.
+   * Empty buffers are dropped (an empty segment would make two segments start at the same row),
+   * keeping one when all are empty.
+   */
   @SuppressWarnings("unchecked")
-  static <B extends Buffer> Segments<B> of(List<B> buffers, B[] type) {
+  static <B extends Buffer> Segments<B> of(List<B> given, B[] type) {
+    List<B> buffers = new java.util.ArrayList<>(given.size());
+    for (B b : given) {
+      if (b.hasRemaining()) {
+        buffers.add(b);
+      }
+    }
+    if (buffers.isEmpty() && !given.isEmpty()) {
+      buffers.add(given.get(0));
+    }
     B[] segs = Arrays.copyOf(type, buffers.size());
     int[] starts = new int[buffers.size() + 1];
     long total = 0;

@@ -1,0 +1,454 @@
+package org.optstore.format.hdf5;
+
+import static hdf.hdf5lib.HDF5Constants.H5P_DEFAULT;
+
+import hdf.hdf5lib.H5;
+import hdf.hdf5lib.HDF5Constants;
+import hdf.hdf5lib.exceptions.HDF5Exception;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.optstore.BoolColumn;
+import org.optstore.Column;
+import org.optstore.ColumnType;
+import org.optstore.DataStoreException;
+import org.optstore.DoubleColumn;
+import org.optstore.Field;
+import org.optstore.FloatColumn;
+import org.optstore.Frame;
+import org.optstore.IntColumn;
+import org.optstore.LongColumn;
+import org.optstore.NullMask;
+import org.optstore.Schema;
+import org.optstore.SchemaException;
+import org.optstore.StringColumn;
+import org.optstore.StringDictionary;
+import org.optstore.spi.FormatWriter;
+import org.optstore.spi.WriteSpec;
+import org.optstore.spi.WriteSummary;
+
+/**
+ * Writes one HDF5 file. Rows are staged per column in chunk-sized arrays and written one whole
+ * chunk at a time, so HDF5 compresses each chunk once whatever the batch sizes. Used by one thread;
+ * every native call holds {@link NativeHdf5#LOCK}.
+ */
+final class Hdf5FileWriter implements FormatWriter {
+
+  private final Path path;
+  private final String description;
+  private final Schema schema;
+  private final int chunkRows;
+  private final int deflateLevel;
+  private final int timeIndex;
+  private final ColumnSink[] sinks;
+
+  private long file = -1;
+  private long group = -1;
+  private long nullsGroup = -1;
+  private long written;
+  private int staged;
+  private boolean finished;
+  private boolean closed;
+
+  private long timeMin = Long.MAX_VALUE;
+  private long timeMax = Long.MIN_VALUE;
+  private long lastTime = Long.MIN_VALUE;
+  private boolean sorted = true;
+  private final List<long[]> chunkTimes = new ArrayList<>();
+
+  Hdf5FileWriter(Path path, WriteSpec spec, int deflateLevel, int chunkRows) {
+    this.path = path;
+    this.description = spec.description();
+    this.schema = spec.schema();
+    this.chunkRows = chunkRows;
+    this.deflateLevel = deflateLevel;
+    this.timeIndex = schema.timeColumnIndex();
+    this.sinks = new ColumnSink[schema.size()];
+    synchronized (NativeHdf5.LOCK) {
+      try {
+        long fapl = H5.H5Pcreate(HDF5Constants.H5P_FILE_ACCESS);
+        try {
+          // 1.10 object headers, B-trees v2 and chunk indexes carry checksums; h5py on HDF5 1.10 reads them
+          H5.H5Pset_libver_bounds(fapl, HDF5Constants.H5F_LIBVER_V110, HDF5Constants.H5F_LIBVER_V110);
+          file = H5.H5Fcreate(path.toString(), HDF5Constants.H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        } finally {
+          H5.H5Pclose(fapl);
+        }
+        Hdf5Io.writeString(file, Hdf5Layout.ATTR_FORMAT, "optstore");
+        Hdf5Io.writeLong(file, Hdf5Layout.ATTR_LAYOUT_VERSION, Hdf5Layout.VERSION);
+        group = H5.H5Gcreate(file, Hdf5Layout.GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        for (int i = 0; i < sinks.length; i++) {
+          sinks[i] = new ColumnSink(schema.field(i));
+        }
+      } catch (RuntimeException e) {
+        closeIds();
+        throw failure("create", e);
+      }
+    }
+  }
+
+  @Override
+  public void write(Frame batch) {
+    if (finished || closed) {
+      throw new IllegalStateException("writer of " + description + " is already finished or closed");
+    }
+    if (!batch.schema().fields().equals(schema.fields())) {
+      throw new SchemaException("batch of " + description + " has columns " + batch.schema().fields()
+          + " but the file was started with " + schema.fields() + "; write batches of one schema");
+    }
+    int n = batch.rowCount();
+    if (timeIndex >= 0) {
+      checkTimeColumn((LongColumn) batch.column(timeIndex), n);
+    }
+    int from = 0;
+    while (from < n) {
+      int take = Math.min(chunkRows - staged, n - from);
+      for (int c = 0; c < sinks.length; c++) {
+        sinks[c].stage(batch.column(c), from, take, staged);
+      }
+      staged += take;
+      from += take;
+      if (staged == chunkRows) {
+        flushChunk();
+      }
+    }
+  }
+
+  private void checkTimeColumn(LongColumn t, int n) {
+    if (t.nullCount() > 0) {
+      for (int r = 0; r < n; r++) {
+        if (t.isNull(r)) {
+          throw new SchemaException("time column '" + schema.field(timeIndex).name() + "' of " + description
+              + " is null at batch row " + r + "; the time column cannot hold nulls");
+        }
+      }
+    }
+  }
+
+  private void flushChunk() {
+    if (staged == 0) {
+      return;
+    }
+    if (timeIndex >= 0) {
+      long[] t = (long[]) sinks[timeIndex].values;
+      long min = Long.MAX_VALUE;
+      long max = Long.MIN_VALUE;
+      long prev = lastTime;
+      boolean s = sorted;
+      for (int i = 0; i < staged; i++) {
+        long v = t[i];
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+        s &= v >= prev;
+        prev = v;
+      }
+      sorted = s;
+      lastTime = prev;
+      timeMin = Math.min(timeMin, min);
+      timeMax = Math.max(timeMax, max);
+      chunkTimes.add(new long[] {min, max});
+    }
+    synchronized (NativeHdf5.LOCK) {
+      try {
+        for (ColumnSink s : sinks) {
+          s.flush(written, staged);
+        }
+      } catch (RuntimeException e) {
+        throw failure("write rows " + written + ".." + (written + staged) + " of", e);
+      }
+    }
+    written += staged;
+    staged = 0;
+  }
+
+  @Override
+  public WriteSummary finish() {
+    if (finished) {
+      throw new IllegalStateException("writer of " + description + " is already finished");
+    }
+    flushChunk();
+    synchronized (NativeHdf5.LOCK) {
+      try {
+        long dictionaries = -1;
+        for (ColumnSink s : sinks) {
+          if (s.field.type() == ColumnType.STRING) {
+            if (dictionaries < 0) {
+              dictionaries = H5.H5Gcreate(group, Hdf5Layout.DICTIONARIES_GROUP, H5P_DEFAULT, H5P_DEFAULT,
+                  H5P_DEFAULT);
+            }
+            s.writeDictionary(dictionaries);
+          }
+        }
+        if (dictionaries >= 0) {
+          H5.H5Gclose(dictionaries);
+        }
+        if (timeIndex >= 0) {
+          writeChunkIndex();
+        }
+        String[] names = new String[schema.size()];
+        String[] types = new String[schema.size()];
+        for (int i = 0; i < names.length; i++) {
+          names[i] = schema.field(i).name();
+          types[i] = schema.field(i).type().name();
+        }
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_LAYOUT_VERSION, Hdf5Layout.VERSION);
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_ROW_COUNT, written);
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_CHUNK_ROWS, chunkRows);
+        if (names.length > 0) {
+          Hdf5Io.writeStrings(group, Hdf5Layout.ATTR_COLUMN_NAMES, names);
+          Hdf5Io.writeStrings(group, Hdf5Layout.ATTR_COLUMN_TYPES, types);
+        }
+        Hdf5Io.writeString(group, Hdf5Layout.ATTR_TIME_COLUMN, schema.timeColumn().orElse(""));
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_TIME_MIN, timeMin);
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_TIME_MAX, timeMax);
+        Hdf5Io.writeLong(group, Hdf5Layout.ATTR_TIME_SORTED, sorted ? 1 : 0);
+        closeIds();
+      } catch (RuntimeException e) {
+        closeIds();
+        throw failure("finish", e);
+      }
+    }
+    finished = true;
+    String crc = Hdf5Layout.layoutChecksum(schema, written, chunkRows, timeMin, timeMax, sorted);
+    return new WriteSummary(written, Map.of(Hdf5Layout.CHECKSUM_KEY, crc));
+  }
+
+  private void writeChunkIndex() throws HDF5Exception {
+    long idx = H5.H5Gcreate(group, Hdf5Layout.CHUNKS_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    try {
+      int n = chunkTimes.size();
+      long[] min = new long[n];
+      long[] max = new long[n];
+      for (int i = 0; i < n; i++) {
+        min[i] = chunkTimes.get(i)[0];
+        max[i] = chunkTimes.get(i)[1];
+      }
+      long chunk = Math.max(1, Math.min(n, 4096));
+      for (int k = 0; k < 2; k++) {
+        long d = Hdf5Io.createColumn(idx, k == 0 ? Hdf5Layout.CHUNK_TIME_MIN : Hdf5Layout.CHUNK_TIME_MAX,
+            HDF5Constants.H5T_STD_I64LE, chunk, deflateLevel);
+        try {
+          Hdf5Io.append(d, HDF5Constants.H5T_NATIVE_INT64, 0, n, k == 0 ? min : max);
+        } finally {
+          H5.H5Dclose(d);
+        }
+      }
+    } finally {
+      H5.H5Gclose(idx);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    synchronized (NativeHdf5.LOCK) {
+      closeIds();
+    }
+  }
+
+  private void closeIds() {
+    for (ColumnSink s : sinks) {
+      if (s != null) {
+        Hdf5Io.closeQuietly(s.dataset, 'd');
+        Hdf5Io.closeQuietly(s.maskDataset, 'd');
+        Hdf5Io.closeQuietly(s.fileType, 't');
+        s.dataset = -1;
+        s.maskDataset = -1;
+        s.fileType = -1;
+      }
+    }
+    Hdf5Io.closeQuietly(nullsGroup, 'g');
+    Hdf5Io.closeQuietly(group, 'g');
+    Hdf5Io.closeQuietly(file, 'f');
+    nullsGroup = -1;
+    group = -1;
+    file = -1;
+  }
+
+  private DataStoreException failure(String what, Exception e) {
+    if (e instanceof DataStoreException d) {
+      return d;
+    }
+    return new DataStoreException("HDF5 could not " + what + " " + description + " at " + path + " ("
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check free disk space and permissions of "
+        + path.getParent(), e);
+  }
+
+  /** One column's staging arrays and datasets. */
+  private final class ColumnSink {
+    final Field field;
+    final Object values;
+    final byte[] mask;
+    boolean maskDirty;
+    long dataset = -1;
+    long maskDataset = -1;
+    long fileType = -1;
+    final long memType;
+    // STRING only
+    final Map<String, Integer> codes;
+    final List<String> entries;
+
+    ColumnSink(Field field) throws HDF5Exception {
+      this.field = field;
+      this.mask = new byte[chunkRows];
+      String link = Hdf5Layout.linkName(field.name());
+      switch (field.type()) {
+        case TIMESTAMP, INT64 -> {
+          values = new long[chunkRows];
+          memType = HDF5Constants.H5T_NATIVE_INT64;
+          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I64LE, chunkRows, deflateLevel);
+        }
+        case INT32 -> {
+          values = new int[chunkRows];
+          memType = HDF5Constants.H5T_NATIVE_INT32;
+          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I32LE, chunkRows, deflateLevel);
+        }
+        case FLOAT64 -> {
+          values = new double[chunkRows];
+          memType = HDF5Constants.H5T_NATIVE_DOUBLE;
+          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_IEEE_F64LE, chunkRows, deflateLevel);
+        }
+        case FLOAT32 -> {
+          values = new float[chunkRows];
+          memType = HDF5Constants.H5T_NATIVE_FLOAT;
+          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_IEEE_F32LE, chunkRows, deflateLevel);
+        }
+        case BOOL -> {
+          values = new byte[chunkRows];
+          fileType = Hdf5Io.boolType();
+          memType = fileType;
+          dataset = Hdf5Io.createColumn(group, link, fileType, chunkRows, deflateLevel);
+        }
+        case STRING -> {
+          values = new int[chunkRows];
+          memType = HDF5Constants.H5T_NATIVE_INT32;
+          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I32LE, chunkRows, deflateLevel);
+        }
+        default -> throw new AssertionError(field.type());
+      }
+      Hdf5Io.writeString(dataset, Hdf5Layout.ATTR_TYPE, field.type().name());
+      Hdf5Io.writeString(dataset, Hdf5Layout.ATTR_NAME, field.name());
+      if (field.type() == ColumnType.TIMESTAMP) {
+        Hdf5Io.writeString(dataset, Hdf5Layout.ATTR_UNITS, Hdf5Layout.TIMESTAMP_UNITS);
+      }
+      boolean strings = field.type() == ColumnType.STRING;
+      codes = strings ? new HashMap<>() : null;
+      entries = strings ? new ArrayList<>() : null;
+    }
+
+    /** Copies rows {@code [from, from + n)} of {@code column} to staging position {@code at}. */
+    void stage(Column column, int from, int n, int at) {
+      switch (field.type()) {
+        case TIMESTAMP, INT64 -> ((LongColumn) column).copyTo(from, (long[]) values, at, n);
+        case INT32 -> ((IntColumn) column).copyTo(from, (int[]) values, at, n);
+        case FLOAT64 -> ((DoubleColumn) column).copyTo(from, (double[]) values, at, n);
+        case FLOAT32 -> ((FloatColumn) column).copyTo(from, (float[]) values, at, n);
+        case BOOL -> {
+          BoolColumn b = (BoolColumn) column;
+          byte[] v = (byte[]) values;
+          for (int i = 0; i < n; i++) {
+            v[at + i] = (byte) (b.get(from + i) ? 1 : 0);
+          }
+        }
+        case STRING -> stageStrings((StringColumn) column, from, n, at);
+        default -> throw new AssertionError(field.type());
+      }
+      NullMask nulls = column.nulls();
+      if (nulls.hasNulls()) {
+        for (int i = 0; i < n; i++) {
+          boolean isNull = nulls.isNull(from + i);
+          mask[at + i] = (byte) (isNull ? 1 : 0);
+          maskDirty |= isNull;
+        }
+      } else {
+        Arrays.fill(mask, at, at + n, (byte) 0);
+      }
+    }
+
+    private void stageStrings(StringColumn column, int from, int n, int at) {
+      StringDictionary dict = column.dictionary();
+      IntColumn batchCodes = column.codes();
+      int[] remap = new int[dict.size()];
+      Arrays.fill(remap, -1);
+      int[] v = (int[]) values;
+      for (int i = 0; i < n; i++) {
+        int row = from + i;
+        if (column.isNull(row)) {
+          v[at + i] = -1;
+          continue;
+        }
+        int c = batchCodes.get(row);
+        int g = remap[c];
+        if (g < 0) {
+          g = globalCode(dict.get(c));
+          remap[c] = g;
+        }
+        v[at + i] = g;
+      }
+    }
+
+    private int globalCode(String s) {
+      Integer g = codes.get(s);
+      if (g != null) {
+        return g;
+      }
+      if (!s.isEmpty() && s.charAt(s.length() - 1) == '\0') {
+        throw new SchemaException("column '" + field.name() + "' of " + description + " holds a string ending in"
+            + " U+0000, which HDF5 fixed-length strings cannot keep; strip trailing NUL characters or use another format");
+      }
+      int code = entries.size();
+      codes.put(s, code);
+      entries.add(s);
+      return code;
+    }
+
+    void flush(long start, int n) throws HDF5Exception {
+      Hdf5Io.append(dataset, memType, start, n, values);
+      if (maskDirty && maskDataset < 0) {
+        if (nullsGroup < 0) {
+          nullsGroup = H5.H5Gcreate(group, Hdf5Layout.NULLS_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        }
+        // rows before this chunk had no nulls: the dataset's fill value (0) stands for them
+        maskDataset = Hdf5Io.createColumn(nullsGroup, Hdf5Layout.linkName(field.name()), HDF5Constants.H5T_STD_U8LE,
+            chunkRows, deflateLevel);
+      }
+      if (maskDataset >= 0) {
+        Hdf5Io.append(maskDataset, HDF5Constants.H5T_NATIVE_UINT8, start, n, mask);
+      }
+      maskDirty = false;
+    }
+
+    void writeDictionary(long dictionaries) throws HDF5Exception {
+      int n = entries.size();
+      byte[][] utf8 = new byte[n][];
+      int width = 1;
+      for (int i = 0; i < n; i++) {
+        utf8[i] = entries.get(i).getBytes(StandardCharsets.UTF_8);
+        width = Math.max(width, utf8[i].length);
+      }
+      byte[] buf = new byte[Math.multiplyExact(n, width)];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(utf8[i], 0, buf, i * width, utf8[i].length);
+      }
+      long type = Hdf5Io.stringType(width);
+      try {
+        long chunk = Math.max(1, Math.min(Math.max(1, n), (1 << 20) / width));
+        long d = Hdf5Io.createColumn(dictionaries, Hdf5Layout.linkName(field.name()), type, chunk, deflateLevel);
+        try {
+          Hdf5Io.append(d, type, 0, n, buf);
+        } finally {
+          H5.H5Dclose(d);
+        }
+      } finally {
+        H5.H5Tclose(type);
+      }
+    }
+  }
+}

@@ -1,0 +1,569 @@
+package org.optstore.core.items;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import net.openhft.chronicle.hash.ChronicleHashClosedException;
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.hash.ChronicleHashRecoveryFailedException;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.optstore.CorruptDataException;
+import org.optstore.DataStoreException;
+import org.optstore.InvalidArgumentException;
+import org.optstore.InvalidConfigException;
+import org.optstore.StoreClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The item store: item id &rarr; JSON-compatible map, persisted in a Chronicle Map file (the
+ * Python original's base JSON store).
+ *
+ * <p><b>Files.</b> Everything lives in the directory given to {@link #open(Path)}: {@code
+ * items.dat} (the Chronicle Map), {@code items.lock} (locked while open; holds the holder's pid)
+ * and {@code items.open} (present while open). One {@code ItemStore} at a time may have a directory
+ * open, in any process; a second open fails with an {@link InvalidConfigException} naming the
+ * holder.
+ *
+ * <p><b>Crashes.</b> A {@code put} that returned survives a crash or kill of the process (the
+ * operating system keeps the mapped pages); puts are not forced to disk one by one, so a power loss
+ * may lose recent ones. When {@code items.open} is found at open, the last holder did not close
+ * cleanly, and the map is recovered with Chronicle's {@code recoverPersistedTo} before use (logged
+ * at WARN): locks left held are cleared, and entries that fail Chronicle's entry checksum (a write
+ * cut off mid-way) are dropped. Items whose {@code put} returned before the crash are kept, with
+ * one exception: a {@code put} cut off by the crash that was replacing an existing item can leave
+ * that id with no item at all (Chronicle rewrites a value that fits in place, and the half-written
+ * entry then fails its checksum). A clean close removes the marker, so a clean reopen does not
+ * recover. A new map file is built under another name and renamed into place, so a crash while it
+ * is created leaves no half-made map.
+ *
+ * <p><b>Values.</b> An item is a {@code Map<String, ?>} of JSON-compatible values: {@code String},
+ * {@code Boolean}, {@code null}, {@code Long}/{@code Integer}/{@code Short}/{@code Byte}/{@code
+ * BigInteger}, {@code Double}/{@code Float}/{@code BigDecimal} (NaN and infinities included), and
+ * {@code List}s and {@code Map<String, ?>}s of them, nested fewer than 256 levels. It is stored as
+ * Smile (binary JSON, through Jackson) with a CRC32C checked on every read; never with Java
+ * serialisation. Items come back as unmodifiable maps in the key order they were put with, with
+ * numbers normalised: integral values as {@code Long} ({@code BigInteger} only beyond 64 bits),
+ * {@code Float} as the {@code Double} of its decimal form ({@code 1.1f} reads back as {@code 1.1}),
+ * {@code Double} and {@code BigDecimal} unchanged.
+ *
+ * <p><b>Ids</b> follow the name rule of {@code org.optstore.DataStore}: 1 to 200 characters
+ * ({@link String#length()}), no control characters (U+0000 to U+001F, U+007F to U+009F). Ids are
+ * keys inside the map file, never file names.
+ *
+ * <p><b>Sizing.</b> A Chronicle Map's capacity is fixed when its file is created: {@link
+ * #open(Path, long, int)} takes the expected number of items and their average encoded size
+ * (defaults 100,000 items of 256 bytes, about 40 MB of disk), and the map may then grow to
+ * roughly ten times that many items ({@code maxBloatFactor} 10) before a {@code put} of a new item
+ * fails as full. Opening an existing file keeps the sizing it was created with. An item whose
+ * encoded form does not fit in one segment of the map is refused as too large.
+ *
+ * <p><b>Runtime.</b> Chronicle Map needs a full JDK (it compiles code at run time) and these JVM
+ * options:
+ *
+ * <pre>
+ * --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+ * --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+ * --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED
+ * --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+ * --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+ * --add-opens=java.base/java.lang=ALL-UNNAMED
+ * --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+ * --add-opens=java.base/java.io=ALL-UNNAMED
+ * --add-opens=java.base/java.util=ALL-UNNAMED
+ * -Dchronicle.analytics.disable=true
+ * </pre>
+ *
+ * <p>{@link #open} checks for them before any Chronicle class initialises and fails with an {@link
+ * InvalidConfigException} that prints them, the same way on every attempt. Unless the system
+ * property {@code chronicle.analytics.disable} is set, open sets it to {@code true}, so Chronicle
+ * never reports usage over the network. The store starts no thread of its own; Chronicle's core
+ * starts one daemon thread per JVM ({@code background~resource~releaser}) the first time it is
+ * used, shared by every Chronicle user in the JVM.
+ *
+ * <p><b>Threads.</b> All methods are thread-safe. {@link #close()} waits for calls in progress,
+ * after which every call fails with {@link StoreClosedException}.
+ */
+public final class ItemStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ItemStore.class);
+
+  private static final long DEFAULT_EXPECTED_ITEMS = 100_000;
+  private static final int DEFAULT_AVERAGE_ITEM_BYTES = 256;
+  private static final long MAX_EXPECTED_ITEMS = 1L << 34;
+  private static final int MAX_AVERAGE_ITEM_BYTES = 16 << 20;
+  private static final double MAX_BLOAT_FACTOR = 10.0;
+  /** Chronicle's encoded size of a typical id (stop-bit length + UTF-8). */
+  private static final double AVERAGE_ID_BYTES = 24;
+  private static final int MAX_ID_LENGTH = 200;
+  private static final int MAX_CORRUPTIONS_LOGGED = 20;
+
+  private final ItemsDirectory directory;
+  private final Path dir;
+  private final Path mapFile;
+  private final ChronicleMap<String, byte[]> map;
+  private final boolean recovered;
+  private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+  private final BiConsumer<String, byte[]> refuseTooLarge;
+  /** Guarded by {@link #closeLock}: written under the write lock, read under either. */
+  private boolean closed;
+
+  private ItemStore(ItemsDirectory directory, ChronicleMap<String, byte[]> map,
+      boolean recovered) {
+    this.directory = directory;
+    this.dir = directory.dir();
+    this.mapFile = directory.mapFile();
+    this.map = map;
+    this.recovered = recovered;
+    this.refuseTooLarge = (id, value) -> {
+      throw tooLarge(id, value.length, null);
+    };
+  }
+
+  /**
+   * Opens the item store in {@code itemsDir} (normally {@code <basePath>/items}), creating it with
+   * the default sizing (100,000 items averaging 256 bytes, growing to about ten times that) if it
+   * does not exist, and recovering it if it was not closed cleanly.
+   *
+   * @param itemsDir the directory; created if missing
+   * @return the open store; close it
+   * @throws InvalidConfigException when this JVM lacks the options or the JDK Chronicle Map needs
+   *     (the message prints the options), the directory cannot be created, or another store holds
+   *     it
+   * @throws CorruptDataException when the map file cannot be recovered
+   * @throws DataStoreException when the map file cannot be opened for another reason
+   */
+  public static ItemStore open(Path itemsDir) {
+    return open(itemsDir, DEFAULT_EXPECTED_ITEMS, DEFAULT_AVERAGE_ITEM_BYTES);
+  }
+
+  /**
+   * As {@link #open(Path)}, with the sizing used when the map file is created (an existing file
+   * keeps its own).
+   *
+   * @param itemsDir the directory; created if missing
+   * @param expectedItems how many items the store is expected to hold, 1 to 2^34; it can grow to
+   *     about ten times that before it is full
+   * @param averageItemBytes the average encoded size of an item in bytes (Smile, a little smaller
+   *     than its JSON text), 1 to 16 MiB
+   * @return the open store; close it
+   * @throws InvalidArgumentException for a sizing out of range or a null directory
+   */
+  public static ItemStore open(Path itemsDir, long expectedItems, int averageItemBytes) {
+    if (itemsDir == null) {
+      throw new InvalidArgumentException("the item store directory must not be null");
+    }
+    if (expectedItems < 1 || expectedItems > MAX_EXPECTED_ITEMS) {
+      throw new InvalidArgumentException("expectedItems must be 1 to " + MAX_EXPECTED_ITEMS
+          + ", not " + expectedItems);
+    }
+    if (averageItemBytes < 1 || averageItemBytes > MAX_AVERAGE_ITEM_BYTES) {
+      throw new InvalidArgumentException("averageItemBytes must be 1 to " + MAX_AVERAGE_ITEM_BYTES
+          + ", not " + averageItemBytes);
+    }
+    Path dir = itemsDir.toAbsolutePath().normalize();
+    ChronicleJvmOptions.checkRuntime(dir);
+    ItemsDirectory directory = ItemsDirectory.acquire(dir);
+    boolean recovering = directory.previousMarker().isPresent();
+    try {
+      ChronicleMap<String, byte[]> map = null;
+      boolean recovered = false;
+      long held;
+      try {
+        ChronicleMapBuilder<String, byte[]> builder = ChronicleMapBuilder
+            .of(String.class, byte[].class)
+            .name("optstore-items")
+            .entries(expectedItems)
+            .averageKeySize(AVERAGE_ID_BYTES)
+            .averageValueSize(averageItemBytes + (double) ItemCodec.HEADER_BYTES)
+            .maxBloatFactor(MAX_BLOAT_FACTOR)
+            .checksumEntries(true)
+            .putReturnsNull(true);
+        Files.deleteIfExists(directory.creatingFile());
+        if (Files.notExists(directory.mapFile())) {
+          create(directory, builder, expectedItems, averageItemBytes);
+          map = builder.createPersistedTo(directory.mapFile().toFile());
+        } else if (recovering) {
+          map = recover(directory, builder);
+          recovered = true;
+        } else {
+          map = builder.createPersistedTo(directory.mapFile().toFile());
+        }
+        held = map.longSize();
+      } catch (Throwable t) {
+        if (map != null) {
+          map.close();
+        }
+        throw openFailure(directory, recovering, t);
+      }
+      LOG.info("opened item store {} ({} items)", directory.mapFile(), held);
+      return new ItemStore(directory, map, recovered);
+    } catch (RuntimeException | Error e) {
+      // a failed clean open leaves nothing to recover; a failed recovery must be tried again
+      directory.release(!recovering);
+      throw e;
+    }
+  }
+
+  private static void create(ItemsDirectory directory, ChronicleMapBuilder<String, byte[]> builder,
+      long expectedItems, int averageItemBytes) throws IOException {
+    Path creating = directory.creatingFile();
+    builder.createPersistedTo(creating.toFile()).close();
+    // the rename publishes the file: it must be whole on disk first, even after a power loss
+    try (FileChannel channel = FileChannel.open(creating, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    Files.move(creating, directory.mapFile(), StandardCopyOption.ATOMIC_MOVE);
+    directory.syncDirectory();
+    LOG.info("created item store {} for {} items averaging {} bytes (room for about {} times"
+        + " that many)", directory.mapFile(), expectedItems, averageItemBytes,
+        (int) MAX_BLOAT_FACTOR);
+  }
+
+  private static ChronicleMap<String, byte[]> recover(ItemsDirectory directory,
+      ChronicleMapBuilder<String, byte[]> builder) throws IOException {
+    Path file = directory.mapFile();
+    LOG.warn("item store {} was not closed cleanly ({}); recovering {}", directory.dir(),
+        directory.previousMarker().filter(s -> !s.isEmpty()).orElse("no details"), file);
+    AtomicInteger corruptions = new AtomicInteger();
+    ChronicleHashCorruption.Listener listener = c -> {
+      if (corruptions.incrementAndGet() <= MAX_CORRUPTIONS_LOGGED) {
+        LOG.warn("recovering {}: segment {}: {}", file, c.segmentIndex(), c.message(),
+            c.exception());
+      }
+    };
+    // false: take the configuration from the file's own header, which is right even when the
+    // sizing passed to open() differs from the one the file was created with
+    ChronicleMap<String, byte[]> map = builder.recoverPersistedTo(file.toFile(), false, listener);
+    LOG.warn("recovered item store {}: {} items held, {} corruption(s) repaired{}", file,
+        map.longSize(), corruptions.get(),
+        corruptions.get() == 0 ? "" : " (entries cut off mid-write are dropped)");
+    return map;
+  }
+
+  private static RuntimeException openFailure(ItemsDirectory directory, boolean recovering,
+      Throwable t) {
+    Path file = directory.mapFile();
+    if (ChronicleJvmOptions.isRuntimeAccessFailure(t)) {
+      return ChronicleJvmOptions.runtimeAccessFailure(directory.dir(), t);
+    }
+    if (t instanceof DataStoreException) {
+      return (DataStoreException) t;
+    }
+    if (t instanceof ChronicleHashRecoveryFailedException) {
+      return new CorruptDataException("the item store file " + file + " could not be recovered"
+          + " after an unclean shutdown (" + t.getMessage() + "); move it aside to start an empty"
+          + " item store (its items are then lost)", t);
+    }
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    String message = String.valueOf(t.getMessage());
+    if (message.contains("corrupt") || message.contains("checksum")) {
+      return new CorruptDataException("the item store file " + file + " is damaged (" + message
+          + "); move it aside to start an empty item store (its items are then lost)", t);
+    }
+    return new DataStoreException("cannot " + (recovering ? "recover" : "open")
+        + " the item store file " + file + ": " + t
+        + "; check the file's permissions and the free disk space", t);
+  }
+
+  /**
+   * Stores an item, replacing any item with that id.
+   *
+   * @param id the item id (see the class comment for the rule)
+   * @param item JSON-compatible values (see the class comment); not null
+   * @throws InvalidArgumentException for a bad id, a value that is not JSON-compatible (naming the
+   *     id and the key), or an item too large for the store
+   * @throws DataStoreException when the store is full
+   * @throws StoreClosedException after {@link #close()}
+   */
+  public void put(String id, Map<String, ?> item) {
+    checkId(id);
+    byte[] value = ItemCodec.encode(id, item);
+    Lock lock = enter();
+    try {
+      map.safePut(id, value, refuseTooLarge);
+    } catch (RuntimeException e) {
+      throw failure("put", id, value.length, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @param id the item id
+   * @return the item (unmodifiable, numbers normalised as the class comment says), or empty when
+   *     there is none
+   * @throws InvalidArgumentException for a bad id
+   * @throws CorruptDataException when the stored bytes fail their checksum
+   * @throws StoreClosedException after {@link #close()}
+   */
+  public Optional<Map<String, Object>> get(String id) {
+    checkId(id);
+    byte[] bytes;
+    Lock lock = enter();
+    try {
+      bytes = map.get(id);
+    } catch (RuntimeException e) {
+      throw failure("get", id, -1, e);
+    } finally {
+      lock.unlock();
+    }
+    return bytes == null ? Optional.empty() : Optional.of(ItemCodec.decode(id, bytes, mapFile));
+  }
+
+  /**
+   * @param id the item id
+   * @return whether an item was removed
+   * @throws InvalidArgumentException for a bad id
+   * @throws StoreClosedException after {@link #close()}
+   */
+  public boolean delete(String id) {
+    checkId(id);
+    Lock lock = enter();
+    try {
+      return map.remove(id) != null;
+    } catch (RuntimeException e) {
+      throw failure("delete", id, -1, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads many items, split into chunks of {@code batchSize} ids that run in parallel on {@code
+   * executor} and on the calling thread (the original's {@code batch_retrieve}).
+   *
+   * <p>The result holds the items found, keyed by id, iterating in the order of {@code ids}; ids
+   * with no item are absent (not mapped to null). An id given more than once appears once, at its
+   * first position, and is read once. The call returns when every chunk has finished; if {@code
+   * executor} rejects work (for example because it is shut down) the calling thread reads the rest
+   * itself. It never waits for a chunk that no thread has started, so it is safe to call from a
+   * thread of {@code executor}.
+   *
+   * @param ids the ids, each valid (checked before anything is read)
+   * @param batchSize ids per chunk, at least 1
+   * @param executor where chunks run besides the calling thread
+   * @return the items found, unmodifiable, in the order of {@code ids}
+   * @throws InvalidArgumentException for null arguments, a batch size below 1, or a bad id (naming
+   *     it and its position)
+   * @throws CorruptDataException when a stored item fails its checksum
+   * @throws StoreClosedException when the store is closed before or during the call
+   */
+  public Map<String, Map<String, Object>> batchGet(Collection<String> ids, int batchSize,
+      Executor executor) {
+    if (ids == null) {
+      throw new InvalidArgumentException("batchGet: ids must not be null");
+    }
+    if (batchSize < 1) {
+      throw new InvalidArgumentException("batchGet: batchSize must be at least 1, not "
+          + batchSize);
+    }
+    if (executor == null) {
+      throw new InvalidArgumentException("batchGet: executor must not be null");
+    }
+    LinkedHashSet<String> distinct = new LinkedHashSet<>(Math.max(16, ids.size() * 4 / 3 + 1));
+    int position = 0;
+    for (String id : ids) {
+      try {
+        checkId(id);
+      } catch (InvalidArgumentException e) {
+        throw new InvalidArgumentException("batchGet: the id at position " + position + " is"
+            + " invalid: " + e.getMessage(), e);
+      }
+      distinct.add(id);
+      position++;
+    }
+    String[] order = distinct.toArray(new String[0]);
+    int n = order.length;
+    if (n == 0) {
+      ensureOpen();
+      return Map.of();
+    }
+    Object[] found = new Object[n];
+    int chunks = (int) ((n + (long) batchSize - 1) / batchSize);
+    ChunkedRun.run(chunks, c -> readChunk(order, c * batchSize,
+        (int) Math.min(n, (long) (c + 1) * batchSize), found), executor,
+        "batchGet of " + n + " items from " + mapFile);
+    Map<String, Map<String, Object>> result = new LinkedHashMap<>(Math.max(16, n * 4 / 3 + 1));
+    for (int i = 0; i < n; i++) {
+      if (found[i] != null) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> item = (Map<String, Object>) found[i];
+        result.put(order[i], item);
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /** Reads ids[from, to) into found[from, to): bytes under the lock, decoding after it. */
+  private void readChunk(String[] ids, int from, int to, Object[] found) {
+    Lock lock = enter();
+    int i = from;
+    try {
+      for (; i < to; i++) {
+        found[i] = map.get(ids[i]);
+      }
+    } catch (RuntimeException e) {
+      throw failure("get", ids[i], -1, e);
+    } finally {
+      lock.unlock();
+    }
+    for (i = from; i < to; i++) {
+      if (found[i] != null) {
+        found[i] = ItemCodec.decode(ids[i], (byte[]) found[i], mapFile);
+      }
+    }
+  }
+
+  /**
+   * @return how many items the store holds
+   * @throws StoreClosedException after {@link #close()}
+   */
+  public long size() {
+    Lock lock = enter();
+    try {
+      return map.longSize();
+    } catch (RuntimeException e) {
+      throw failure("size", null, -1, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits for calls in progress, closes the map, removes the open marker and releases the
+   * directory. Idempotent. If the map fails to close, the marker stays and the next open recovers.
+   */
+  @Override
+  public void close() {
+    Lock lock = closeLock.writeLock();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      boolean clean = false;
+      try {
+        map.close();
+        clean = true;
+      } catch (RuntimeException e) {
+        LOG.warn("closing the item store map {} failed ({}); the next open will recover it",
+            mapFile, e.toString());
+      } finally {
+        directory.release(clean);
+      }
+      LOG.debug("closed item store {}", mapFile);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether this open had to recover the map after an unclean shutdown. */
+  boolean recoveredOnOpen() {
+    return recovered;
+  }
+
+  private Lock enter() {
+    Lock lock = closeLock.readLock();
+    lock.lock();
+    if (closed) {
+      lock.unlock();
+      throw closedException();
+    }
+    return lock;
+  }
+
+  private void ensureOpen() {
+    enter().unlock();
+  }
+
+  private StoreClosedException closedException() {
+    return new StoreClosedException("the item store in " + dir + " is closed; open it again");
+  }
+
+  private DataStoreException failure(String op, String id, int encodedBytes, RuntimeException e) {
+    if (e instanceof DataStoreException) {
+      return (DataStoreException) e;
+    }
+    String what = id == null ? op : op + " of item '" + id + "'";
+    if (e instanceof ChronicleHashClosedException) {
+      return new StoreClosedException("the item store map " + mapFile + " was closed under the"
+          + " store (JVM shutdown?) during " + what, e);
+    }
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof IllegalArgumentException && message.contains("too large")) {
+      return tooLarge(id, encodedBytes, e);
+    }
+    if (e instanceof IllegalStateException && message.contains("extra segment tier")) {
+      return new DataStoreException("the item store " + mapFile + " is full: " + what
+          + " failed with " + itemCount(map) + " items held. Its capacity was fixed when it was"
+          + " created (about " + (int) MAX_BLOAT_FACTOR + " times the expectedItems given then):"
+          + " delete items no longer needed, or move the items to a store created with a larger"
+          + " expectedItems", e);
+    }
+    return new DataStoreException(what + " in " + mapFile + " failed: " + e, e);
+  }
+
+  private InvalidArgumentException tooLarge(String id, int encodedBytes, RuntimeException cause) {
+    return new InvalidArgumentException("item '" + id + "' is too large for the item store "
+        + mapFile + ": " + encodedBytes + " bytes encoded, more than one segment of the map can"
+        + " hold (that limit follows from the averageItemBytes the store was created with). Split"
+        + " the item, or keep large payloads as a dataset", cause);
+  }
+
+  private static String itemCount(ChronicleMap<?, ?> map) {
+    try {
+      return Long.toString(map.longSize());
+    } catch (RuntimeException e) {
+      return "an unknown number of";
+    }
+  }
+
+  /** The id with control characters shown as '?', for messages. */
+  private static String printable(String id) {
+    StringBuilder b = new StringBuilder(Math.min(id.length(), 60));
+    for (int i = 0; i < id.length() && i < 60; i++) {
+      char c = id.charAt(i);
+      b.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return id.length() > 60 ? b + "..." : b.toString();
+  }
+
+  private static void checkId(String id) {
+    if (id == null) {
+      throw new InvalidArgumentException("an item id must not be null; use 1 to " + MAX_ID_LENGTH
+          + " characters without control characters");
+    }
+    int length = id.length();
+    if (length == 0 || length > MAX_ID_LENGTH) {
+      throw new InvalidArgumentException("item id '" + (length > 40 ? id.substring(0, 40) + "..."
+          : id) + "' has " + length + " characters; an item id has 1 to " + MAX_ID_LENGTH);
+    }
+    for (int i = 0; i < length; i++) {
+      char c = id.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new InvalidArgumentException("item id '" + printable(id)
+            + "' contains the control character U+" + String.format("%04X", (int) c)
+            + " at index " + i + "; item ids are 1 to " + MAX_ID_LENGTH
+            + " characters without control characters");
+      }
+    }
+  }
+}
