@@ -3,7 +3,6 @@ package org.optstore.format.parquet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.util.zip.CRC32C;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -11,7 +10,7 @@ import org.apache.parquet.io.PositionOutputStream;
  * A Parquet {@link OutputFile} over the engine's channel. Besides buffering, it checksums what
  * passes through it, so the writer can report region checksums without reading the file back:
  * a capture window records the first bytes written after {@link Stream#beginCapture()} (a page
- * header, then its data), and after {@link Stream#beginTail()} every byte is fed to a CRC32C.
+ * header, then its data), and after {@link Stream#beginTail()} every byte is kept.
  */
 final class ChannelOutput implements OutputFile {
   private final SeekableByteChannel channel;
@@ -66,7 +65,7 @@ final class ChannelOutput implements OutputFile {
     private long position;
     private final byte[] capture = new byte[CAPTURE_LIMIT];
     private int captured = -1; // -1: not capturing
-    private CRC32C tail;
+    private ByteSink tailBytes;
 
     Stream(SeekableByteChannel channel, long start) {
       this.channel = channel;
@@ -89,12 +88,17 @@ final class ChannelOutput implements OutputFile {
       return capture;
     }
 
+    /** From here on every byte is kept (the page indexes and the footer: small). */
     void beginTail() {
-      tail = new CRC32C();
+      tailBytes = new ByteSink(1 << 16);
     }
 
-    int tailCrc() {
-      return (int) tail.getValue();
+    ByteSink tailBytes() {
+      return tailBytes;
+    }
+
+    SeekableByteChannel channel() {
+      return channel;
     }
 
     @Override
@@ -114,8 +118,8 @@ final class ChannelOutput implements OutputFile {
         }
         captured++;
       }
-      if (tail != null) {
-        tail.update(b);
+      if (tailBytes != null) {
+        tailBytes.write(b);
       }
       position++;
     }
@@ -150,8 +154,8 @@ final class ChannelOutput implements OutputFile {
         }
         captured += len;
       }
-      if (tail != null) {
-        tail.update(b, off, len);
+      if (tailBytes != null) {
+        tailBytes.writeBytes(b, off, len);
       }
     }
 

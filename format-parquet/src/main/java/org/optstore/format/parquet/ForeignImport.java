@@ -121,6 +121,10 @@ final class ForeignImport {
           cols = scan.run(null, group, group + 1);
         } catch (IOException e) {
           throw new CorruptDataException("cannot import " + path + ": " + e.getMessage(), e);
+        } catch (org.optstore.DataStoreException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new CorruptDataException("cannot import " + path + ": malformed data (" + e + ")", e);
         }
         group++;
         List<Column> out = new ArrayList<>(cols.length);

@@ -500,8 +500,16 @@ final class PageDecoder {
 
   /** Any other encoding, through parquet-java's own values readers. */
   private void fallback(byte[] src, int off, int end, int n, int enc, PageTable t, int page) throws IOException {
-    org.apache.parquet.column.Encoding e =
-        org.apache.parquet.column.Encoding.valueOf(org.apache.parquet.format.Encoding.findByValue(enc).name());
+    org.apache.parquet.format.Encoding known = org.apache.parquet.format.Encoding.findByValue(enc);
+    if (known == null) {
+      throw new IOException("unknown encoding " + enc + " in " + where(t, page));
+    }
+    org.apache.parquet.column.Encoding e;
+    try {
+      e = org.apache.parquet.column.Encoding.valueOf(known.name());
+    } catch (IllegalArgumentException ex) {
+      throw new IOException("unsupported encoding " + known + " in " + where(t, page));
+    }
     ValuesReader r;
     try {
       r = e.getValuesReader(descriptor, ValuesType.VALUES);

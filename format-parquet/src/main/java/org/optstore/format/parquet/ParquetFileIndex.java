@@ -76,7 +76,8 @@ final class ParquetFileIndex implements AutoCloseable {
     try {
       long len = in.getLength();
       if (len < 12) {
-        throw new CorruptFile(path + " is " + len + " bytes, too short for a Parquet file (truncated?)", null);
+        throw new CorruptFile(path + " is not a parquet file: it is " + len + " bytes, too short for one"
+            + " (truncated?)", null);
       }
       if (expected != null) {
         if (expected.length() != len) {
@@ -92,15 +93,25 @@ final class ParquetFileIndex implements AutoCloseable {
               + ", " + len + ") of " + path, null);
         }
       }
+      FileIntegrity.Record integrity = FileIntegrity.verify(in);
       ParquetMetadata footer;
       ParquetFileReader reader;
       try {
         reader = ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
         footer = reader.getFooter();
       } catch (IOException | RuntimeException e) {
-        throw new CorruptFile("unreadable Parquet footer in " + path + ": " + e.getMessage(), e);
+        throw new CorruptFile(path + " is not a readable parquet file: its footer does not parse (" + e.getMessage()
+            + ")", e);
       }
       try {
+        if (integrity == null) {
+          for (String key : footer.getFileMetaData().getKeyValueMetaData().keySet()) {
+            if (key.startsWith("optstore.")) {
+              throw new CorruptFile("the footer of " + path + " has optstore metadata but no integrity record"
+                  + " (damaged)", null);
+            }
+          }
+        }
         List<ColumnMapping> mappings = ColumnMapping.of(footer.getFileMetaData().getSchema());
         List<ColumnDescriptor> descriptors = footer.getFileMetaData().getSchema().getColumns();
         List<BlockMetaData> blocks = footer.getBlocks();
@@ -154,8 +165,13 @@ final class ParquetFileIndex implements AutoCloseable {
         }
         int tailCrc = crc32c(in, tail, len - tail);
         RegionChecksums actual = new RegionChecksums(len, tail, tailCrc, (int) headerCrc.getValue());
-        if (expected != null && actual.headersCrc() != expected.headersCrc()) {
+        if ((expected != null && actual.headersCrc() != expected.headersCrc())
+            || (integrity != null && actual.headersCrc() != integrity.headersCrc())) {
           throw new CorruptFile("checksum mismatch in the page headers of " + path, null);
+        }
+        if (integrity != null && integrity.indexesOffset() != tail) {
+          throw new CorruptFile("the page indexes of " + path + " should start at " + integrity.indexesOffset()
+              + ", its column chunks end at " + tail, null);
         }
         reader.close();
         return new ParquetFileIndex(in, footer, mappings, groups, actual);

@@ -85,6 +85,11 @@ final class ParquetFormatReader implements FormatReader {
       return FrameAssembler.frame(query.readSchema(), s.run(pool));
     } catch (IOException e) {
       throw corrupt(e);
+    } catch (DataStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a structure that decodes to nonsense (only possible without checksums): never rows
+      throw corrupt(new IOException(e.toString(), e));
     }
   }
 
@@ -118,6 +123,10 @@ final class ParquetFormatReader implements FormatReader {
             f = FrameAssembler.frame(out, s.run(null, group, group + 1));
           } catch (IOException e) {
             throw corrupt(e);
+          } catch (DataStoreException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            throw corrupt(new IOException(e.toString(), e));
           }
           group++;
           for (int r = 0; r < f.rowCount(); r += batchRows) {

@@ -396,10 +396,15 @@ final class ParquetFormatWriter implements FormatWriter {
       schema.timeColumn().ifPresent(t -> kv.put(FileMetadata.TIME_COLUMN, t));
       kv.put(FileMetadata.TIME_SORTED, Boolean.toString(timeIndex >= 0 && timeSorted));
       kv.put(FileMetadata.LAYOUT_VERSION, Integer.toString(ParquetFormat.FORMAT_VERSION));
+      kv.put(FileIntegrity.KEY, FileIntegrity.PLACEHOLDER);
       fileWriter.end(kv);
       long length = out.getPos() - out.start();
-      RegionChecksums sums = new RegionChecksums(length, tailOffset - out.start(), out.tailCrc(),
-          (int) headerCrc.getValue());
+      ByteSink tail = out.tailBytes();
+      int headers = (int) headerCrc.getValue();
+      FileIntegrity.patch(out.channel(), tailOffset, tail.buf, tail.size, headers);
+      java.util.zip.CRC32C tailCrc = new java.util.zip.CRC32C();
+      tailCrc.update(tail.buf, 0, tail.size);
+      RegionChecksums sums = new RegionChecksums(length, tailOffset - out.start(), (int) tailCrc.getValue(), headers);
       finished = true;
       LOG.debug("wrote {} rows to {} ({} bytes, {})", rows, target.description(), length, codec.configName);
       return new WriteSummary(rows, Map.of(RegionChecksums.KEY, sums.encode()));

@@ -146,6 +146,34 @@ class ParquetCorruptionTest {
     assertThat(at).as("statistics value found in the footer").isPositive();
     flip(at + 1);
     assertThatThrownBy(this.file::open).isInstanceOf(CorruptDataException.class).hasMessageContaining("c.parquet");
+    // the file's own integrity record catches it without the manifest too
+    assertThatThrownBy(() -> TestFiles.FORMAT.openReader(new ReadSpec(this.file.path(), Map.of(), true, "bare")))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("footer");
+  }
+
+  @Test
+  void withoutTheManifestTheFileStillDefendsEveryRegion() throws Exception {
+    ReadSpec bare = new ReadSpec(file.path(), Map.of(), true, "bare");
+    ColumnChunkMetaData price = chunk(1, "price");
+    long[] offsets;
+    try (ParquetFileIndex idx = index()) {
+      offsets = new long[] {
+        price.getColumnIndexReference().getOffset() + 1, // column index
+        price.getOffsetIndexReference().getOffset() + 1, // offset index
+        idx.groups[2].pages[3].dataOffset[0] - 2, // a page header
+        Files.size(file.path()) - 20 // the footer
+      };
+    }
+    byte[] original = Files.readAllBytes(file.path());
+    for (long at : offsets) {
+      Files.write(file.path(), original);
+      flip(at);
+      assertThatThrownBy(() -> {
+        try (FormatReader r = TestFiles.FORMAT.openReader(bare)) {
+          r.read(Query.all().bind(r.schema()));
+        }
+      }).as("flip at %d", at).isInstanceOf(CorruptDataException.class).hasMessageContaining("c.parquet");
+    }
   }
 
   @Test

@@ -1,0 +1,144 @@
+package org.optstore.format.parquet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.zip.CRC32C;
+
+/**
+ * The integrity record a file of this format carries in its own footer, so that it defends itself
+ * even when no manifest checksums are at hand (a file copied out of a store, a recovery).
+ *
+ * <p>The footer's key-value metadata holds {@value #KEY} with a fixed-length value
+ * {@code optstore-integrity-v1:FOOTER:TAILOFFSET:INDEXES:HEADERS}: CRC32C of the footer with the
+ * footer length and magic (computed while the value's digits are all {@code 0}), the offset where
+ * the page indexes start, CRC32C of the page indexes, and CRC32C of all page headers. The writer
+ * writes the zero placeholder, then patches the digits in place once the file is complete. The
+ * reader finds the value in the raw footer bytes and checks the footer and indexes before parsing
+ * them, and the page headers before using them.
+ */
+final class FileIntegrity {
+  static final String KEY = "optstore.integrity";
+  private static final String MARKER = "optstore-integrity-v1:";
+  static final String PLACEHOLDER = MARKER + "00000000:0000000000000000:00000000:00000000";
+  private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
+  private static final int DIGITS = PLACEHOLDER.length() - MARKER.length();
+
+  /** What a verified record says. */
+  record Record(long indexesOffset, int headersCrc) {}
+
+  private FileIntegrity() {}
+
+  /**
+   * Patches the placeholder in a finished file. {@code tail} holds the bytes from {@code tailOffset}
+   * (where the page indexes start) to the end of the file; it is patched too.
+   */
+  static void patch(SeekableByteChannel ch, long tailOffset, byte[] tail, int tailLength, int headersCrc)
+      throws IOException {
+    int footerLen = ByteBuffer.wrap(tail, tailLength - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int footerStart = tailLength - 8 - footerLen;
+    int at = indexOf(tail, footerStart, tailLength - 8, MARKER_BYTES);
+    if (footerStart < 0 || at < 0) {
+      throw new IOException("integrity placeholder not found in the footer just written");
+    }
+    int footerCrc = crc(tail, footerStart, tailLength);
+    int indexesCrc = crc(tail, 0, footerStart);
+    String value = String.format(Locale.ROOT, "%s%08x:%016x:%08x:%08x", MARKER, footerCrc, tailOffset, indexesCrc,
+        headersCrc);
+    byte[] v = value.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(v, 0, tail, at, v.length);
+    long end = ch.position();
+    ch.position(tailOffset + at);
+    ByteBuffer b = ByteBuffer.wrap(v);
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+    ch.position(end);
+  }
+
+  /**
+   * Checks the footer and page indexes of a file against its integrity record, before anything
+   * parses them.
+   *
+   * @return the record, or null when the footer has none (a file written by another tool)
+   * @throws ParquetFileIndex.CorruptFile on a mismatch or a malformed tail
+   */
+  static Record verify(FileInput in) throws IOException {
+    long len = in.getLength();
+    ByteBuffer last = in.range(len - 8, 8);
+    int footerLen = last.getInt(0);
+    if (last.get(4) != 'P' || last.get(5) != 'A' || last.get(6) != 'R' || last.get(7) != '1') {
+      throw new ParquetFileIndex.CorruptFile(in.path() + " is not a parquet file: it does not end with the magic"
+          + " bytes PAR1 (truncated or another format)", null);
+    }
+    if (footerLen <= 0 || footerLen > len - 12) {
+      throw new ParquetFileIndex.CorruptFile(in.path() + " is not a readable parquet file: its footer length "
+          + footerLen + " does not fit its " + len + " bytes", null);
+    }
+    long footerStart = len - 8 - footerLen;
+    byte[] footer = new byte[footerLen + 8];
+    in.copy(footerStart, footer, 0, footerLen + 8);
+    int at = indexOf(footer, 0, footerLen, MARKER_BYTES);
+    if (at < 0) {
+      return null;
+    }
+    if (at + PLACEHOLDER.length() > footerLen) {
+      throw new ParquetFileIndex.CorruptFile("the integrity record of " + in.path() + " runs past its footer",
+          null);
+    }
+    String value = new String(footer, at, PLACEHOLDER.length(), StandardCharsets.US_ASCII);
+    String[] p = value.substring(MARKER.length()).split(":");
+    long footerCrc;
+    long indexesOffset;
+    long indexesCrc;
+    long headersCrc;
+    try {
+      if (p.length != 4 || p[0].length() != 8 || p[1].length() != 16 || p[2].length() != 8 || p[3].length() != 8) {
+        throw new NumberFormatException(value);
+      }
+      footerCrc = Long.parseLong(p[0], 16);
+      indexesOffset = Long.parseLong(p[1], 16);
+      indexesCrc = Long.parseLong(p[2], 16);
+      headersCrc = Long.parseLong(p[3], 16);
+    } catch (NumberFormatException e) {
+      throw new ParquetFileIndex.CorruptFile("malformed integrity record in the footer of " + in.path(), e);
+    }
+    for (int k = 0; k < DIGITS; k++) {
+      byte c = footer[at + MARKER.length() + k];
+      footer[at + MARKER.length() + k] = c == ':' ? c : (byte) '0';
+    }
+    if (crc(footer, 0, footer.length) != (int) footerCrc) {
+      throw new ParquetFileIndex.CorruptFile("checksum mismatch in the footer of " + in.path(), null);
+    }
+    if (indexesOffset < 4 || indexesOffset > footerStart) {
+      throw new ParquetFileIndex.CorruptFile("the page index offset " + indexesOffset + " of " + in.path()
+          + " lies outside the file", null);
+    }
+    if (ParquetFileIndex.crc32c(in, indexesOffset, footerStart - indexesOffset) != (int) indexesCrc) {
+      throw new ParquetFileIndex.CorruptFile("checksum mismatch in the page indexes of " + in.path(), null);
+    }
+    return new Record(indexesOffset, (int) headersCrc);
+  }
+
+  private static int crc(byte[] b, int from, int to) {
+    CRC32C c = new CRC32C();
+    c.update(b, from, to - from);
+    return (int) c.getValue();
+  }
+
+  private static int indexOf(byte[] hay, int from, int to, byte[] needle) {
+    outer:
+    for (int i = Math.max(0, from); i + needle.length <= to; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
