@@ -60,7 +60,7 @@ final class ReadColumn {
   void ensure(int extra) {
     int cap = capacity();
     if (size + extra > cap) {
-      allocate(Math.max(size + extra, cap + (cap >> 1)));
+      allocate((int) Math.min(Integer.MAX_VALUE - 16, Math.max(size + (long) extra, 2L * cap)));
     }
   }
 
