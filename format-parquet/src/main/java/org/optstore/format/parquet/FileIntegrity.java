@@ -12,23 +12,35 @@ import java.util.zip.CRC32C;
  * The integrity record a file of this format carries in its own footer, so that it defends itself
  * even when no manifest checksums are at hand (a file copied out of a store, a recovery).
  *
- * <p>The footer's key-value metadata holds {@value #KEY} with a fixed-length value
- * {@code optstore-integrity-v1:FOOTER:TAILOFFSET:INDEXES:HEADERS}: CRC32C of the footer with the
- * footer length and magic (computed while the value's digits are all {@code 0}), the offset where
- * the page indexes start, CRC32C of the page indexes, and CRC32C of all page headers. The writer
- * writes the zero placeholder, then patches the digits in place once the file is complete. The
- * reader finds the value in the raw footer bytes and checks the footer and indexes before parsing
- * them, and the page headers before using them.
+ * <p>The footer's key-value metadata holds {@value #KEY}:
+ * {@code optstore-integrity-v1:FOOTER:TAILOFFSET:INDEXES:N:HEADERS...}: CRC32C of the footer with
+ * the footer length and magic (computed while the first three fields are all {@code 0}), the
+ * offset where the page indexes start, CRC32C of the page indexes, the number of column chunks and
+ * a CRC32C of the page headers of each chunk (row group major, eight hex digits each). The writer
+ * writes the first three fields as zeros, then patches them in place once the file is complete.
+ * The reader finds the record in the raw footer bytes and checks the footer and indexes before
+ * parsing them, and a chunk's page headers before using them.
  */
 final class FileIntegrity {
   static final String KEY = "optstore.integrity";
   private static final String MARKER = "optstore-integrity-v1:";
-  static final String PLACEHOLDER = MARKER + "00000000:0000000000000000:00000000:00000000";
+  private static final String ZEROS = "00000000:0000000000000000:00000000:";
   private static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
-  private static final int DIGITS = PLACEHOLDER.length() - MARKER.length();
+  private static final int PATCHED = ZEROS.length();
+  private static final int MAX_CHUNKS = 10_000_000;
 
-  /** What a verified record says. */
-  record Record(long indexesOffset, int headersCrc) {}
+  /** What a verified record says: where the indexes start, and each chunk's header checksum. */
+  record Record(long indexesOffset, int[] headerCrcs) {}
+
+  /** The record as first written: the patched fields zero, the chunks' header checksums final. */
+  static String placeholder(int[] headerCrcs) {
+    StringBuilder sb = new StringBuilder(MARKER.length() + PATCHED + 12 + 8 * headerCrcs.length);
+    sb.append(MARKER).append(ZEROS).append(headerCrcs.length).append(':');
+    for (int c : headerCrcs) {
+      sb.append(String.format(Locale.ROOT, "%08x", c));
+    }
+    return sb.toString();
+  }
 
   private FileIntegrity() {}
 
@@ -36,8 +48,7 @@ final class FileIntegrity {
    * Patches the placeholder in a finished file. {@code tail} holds the bytes from {@code tailOffset}
    * (where the page indexes start) to the end of the file; it is patched too.
    */
-  static void patch(SeekableByteChannel ch, long tailOffset, byte[] tail, int tailLength, int headersCrc)
-      throws IOException {
+  static void patch(SeekableByteChannel ch, long tailOffset, byte[] tail, int tailLength) throws IOException {
     int footerLen = ByteBuffer.wrap(tail, tailLength - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     int footerStart = tailLength - 8 - footerLen;
     int at = indexOf(tail, footerStart, tailLength - 8, MARKER_BYTES);
@@ -46,12 +57,12 @@ final class FileIntegrity {
     }
     int footerCrc = crc(tail, footerStart, tailLength);
     int indexesCrc = crc(tail, 0, footerStart);
-    String value = String.format(Locale.ROOT, "%s%08x:%016x:%08x:%08x", MARKER, footerCrc, tailOffset, indexesCrc,
-        headersCrc);
+    String value = String.format(Locale.ROOT, "%08x:%016x:%08x:", footerCrc, tailOffset, indexesCrc);
     byte[] v = value.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(v, 0, tail, at, v.length);
+    int into = at + MARKER_BYTES.length;
+    System.arraycopy(v, 0, tail, into, v.length);
     long end = ch.position();
-    ch.position(tailOffset + at);
+    ch.position(tailOffset + into);
     ByteBuffer b = ByteBuffer.wrap(v);
     while (b.hasRemaining()) {
       ch.write(b);
@@ -85,30 +96,43 @@ final class FileIntegrity {
     if (at < 0) {
       return null;
     }
-    if (at + PLACEHOLDER.length() > footerLen) {
-      throw new ParquetFileIndex.CorruptFile("the integrity record of " + in.path() + " runs past its footer",
-          null);
+    int fields = at + MARKER.length();
+    // the count ends at the first ':' after the patched fields
+    int countEnd = fields + PATCHED;
+    while (countEnd < footerLen && footer[countEnd] != ':' && countEnd - fields - PATCHED < 9) {
+      countEnd++;
     }
-    String value = new String(footer, at, PLACEHOLDER.length(), StandardCharsets.US_ASCII);
-    String[] p = value.substring(MARKER.length()).split(":");
+    if (countEnd >= footerLen || footer[countEnd] != ':') {
+      throw new ParquetFileIndex.CorruptFile("malformed integrity record in the footer of " + in.path(), null);
+    }
     long footerCrc;
     long indexesOffset;
     long indexesCrc;
-    long headersCrc;
+    int[] headerCrcs;
     try {
-      if (p.length != 4 || p[0].length() != 8 || p[1].length() != 16 || p[2].length() != 8 || p[3].length() != 8) {
-        throw new NumberFormatException(value);
+      String head = new String(footer, fields, countEnd - fields, StandardCharsets.US_ASCII);
+      String[] p = head.split(":", -1);
+      if (p.length != 4 || p[0].length() != 8 || p[1].length() != 16 || p[2].length() != 8) {
+        throw new NumberFormatException(head);
       }
       footerCrc = Long.parseLong(p[0], 16);
       indexesOffset = Long.parseLong(p[1], 16);
       indexesCrc = Long.parseLong(p[2], 16);
-      headersCrc = Long.parseLong(p[3], 16);
+      int chunks = Integer.parseInt(p[3]);
+      if (chunks < 0 || chunks > MAX_CHUNKS || countEnd + 1 + 8L * chunks > footerLen) {
+        throw new NumberFormatException("chunk count " + chunks);
+      }
+      headerCrcs = new int[chunks];
+      for (int k = 0; k < chunks; k++) {
+        headerCrcs[k] = (int) Long.parseLong(new String(footer, countEnd + 1 + 8 * k, 8, StandardCharsets.US_ASCII),
+            16);
+      }
     } catch (NumberFormatException e) {
       throw new ParquetFileIndex.CorruptFile("malformed integrity record in the footer of " + in.path(), e);
     }
-    for (int k = 0; k < DIGITS; k++) {
-      byte c = footer[at + MARKER.length() + k];
-      footer[at + MARKER.length() + k] = c == ':' ? c : (byte) '0';
+    for (int k = 0; k < PATCHED; k++) {
+      byte c = footer[fields + k];
+      footer[fields + k] = c == ':' ? c : (byte) '0';
     }
     if (crc(footer, 0, footer.length) != (int) footerCrc) {
       throw new ParquetFileIndex.CorruptFile("checksum mismatch in the footer of " + in.path(), null);
@@ -120,7 +144,7 @@ final class FileIntegrity {
     if (ParquetFileIndex.crc32c(in, indexesOffset, footerStart - indexesOffset) != (int) indexesCrc) {
       throw new ParquetFileIndex.CorruptFile("checksum mismatch in the page indexes of " + in.path(), null);
     }
-    return new Record(indexesOffset, (int) headersCrc);
+    return new Record(indexesOffset, headerCrcs);
   }
 
   private static int crc(byte[] b, int from, int to) {

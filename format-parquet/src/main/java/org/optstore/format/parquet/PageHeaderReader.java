@@ -31,6 +31,10 @@ final class PageHeaderReader {
   private final ByteBuffer buf;
   private final int limit;
   private int pos;
+  /** A heap copy of the bytes being parsed: reading a mapped buffer byte by byte is slow. */
+  private byte[] window = new byte[256];
+  private int windowStart;
+  private int windowEnd;
 
   // the last header read
   int type;
@@ -55,6 +59,9 @@ final class PageHeaderReader {
 
   /** Reads the header at {@code at}; returns the position after it. */
   int read(int at) throws IOException {
+    if (at < windowStart || at + 64 > windowEnd) {
+      fill(at);
+    }
     pos = at;
     type = -1;
     uncompressedSize = -1;
@@ -296,7 +303,17 @@ final class PageHeaderReader {
     if (pos >= limit) {
       throw new IOException("page header runs past its column chunk");
     }
-    return buf.get(pos++) & 0xFF;
+    if (pos >= windowEnd) {
+      fill(pos);
+    }
+    return window[pos++ - windowStart] & 0xFF;
+  }
+
+  private void fill(int at) {
+    int n = Math.min(window.length, limit - at);
+    buf.get(at, window, 0, n);
+    windowStart = at;
+    windowEnd = at + n;
   }
 
   private long varint() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
@@ -38,17 +39,19 @@ final class PageStats {
     maxB = new byte[pages][];
   }
 
-  static PageStats fromIndex(ColumnIndex ci, PageTable t, ColumnMapping m, PrimitiveTypeName physical) {
+  static PageStats fromIndex(ColumnIndex ci, OffsetIndex oi, ColumnMapping m, PrimitiveTypeName physical) {
     List<ByteBuffer> mins = ci.getMinValues();
     List<ByteBuffer> maxs = ci.getMaxValues();
     List<Boolean> nulls = ci.getNullPages();
     List<Long> nullCounts = ci.getNullCounts();
-    if (mins.size() != t.count) {
+    int count = oi.getPageCount();
+    if (mins.size() != count || maxs.size() != count || nulls.size() != count
+        || (nullCounts != null && nullCounts.size() != count)) {
       return null;
     }
-    PageStats s = new PageStats(t.count);
-    for (int i = 0; i < t.count; i++) {
-      s.firstRow[i] = t.firstRow[i];
+    PageStats s = new PageStats(count);
+    for (int i = 0; i < count; i++) {
+      s.firstRow[i] = oi.getFirstRowIndex(i);
       s.nullPage[i] = nulls.get(i);
       s.nullCount[i] = nullCounts == null ? -1 : nullCounts.get(i);
       if (!s.nullPage[i] && m.statsUsable) {

@@ -14,13 +14,18 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.format.Util;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.hadoop.metadata.IndexReference;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * An opened Parquet file: footer, column mapping, and per row group the page table and page
- * statistics of every column. Built once per file (checksums verified first), then shared by
- * any number of concurrent reads.
+ * An opened Parquet file: footer, column mapping, and per row group the page tables and page
+ * statistics of its columns, built on first use. Opened once per file (checksums verified
+ * first), then shared by any number of concurrent reads.
  */
 final class ParquetFileIndex implements AutoCloseable {
   final FileInput in;
@@ -32,13 +37,28 @@ final class ParquetFileIndex implements AutoCloseable {
   final long rows;
   /** Checksums computed while opening (what a writer reports for its manifest). */
   final RegionChecksums checksums;
+  private final FileIntegrity.Record integrity;
 
+  /**
+   * One row group. Its page tables and page statistics are built the first time a read needs
+   * them (a pruned row group is never parsed) and then kept.
+   */
   static final class RowGroup {
+    final int ordinal;
     long firstRow;
     int rows;
-    PageTable[] pages;
-    PageStats[] stats;
-    CompressionCodecName[] codecs;
+    final ColumnChunkMetaData[] chunks;
+    final CompressionCodecName[] codecs;
+    private final PageTable[] pages;
+    private final PageStats[] stats;
+
+    RowGroup(int ordinal, int columns) {
+      this.ordinal = ordinal;
+      chunks = new ColumnChunkMetaData[columns];
+      codecs = new CompressionCodecName[columns];
+      pages = new PageTable[columns];
+      stats = new PageStats[columns];
+    }
   }
 
   /** Thrown for a file whose structure or checksums are wrong; carries the region at fault. */
@@ -51,7 +71,7 @@ final class ParquetFileIndex implements AutoCloseable {
   }
 
   private ParquetFileIndex(FileInput in, ParquetMetadata footer, List<ColumnMapping> mappings, RowGroup[] groups,
-      RegionChecksums checksums) {
+      RegionChecksums checksums, FileIntegrity.Record integrity) {
     this.in = in;
     this.schema = footer.getFileMetaData().getSchema();
     this.descriptors = schema.getColumns();
@@ -64,11 +84,13 @@ final class ParquetFileIndex implements AutoCloseable {
     }
     this.rows = r;
     this.checksums = checksums;
+    this.integrity = integrity;
   }
 
   /**
-   * Opens {@code path}; with {@code expected} non-null, the tail and page-header checksums are
-   * verified before the footer, indexes or headers are used.
+   * Opens {@code path}: with {@code expected} non-null the recorded tail checksum is verified
+   * first; the file's own integrity record (if it has one) is verified before the footer is parsed.
+   * Page headers are parsed, and checked against the record, when a read first needs them.
    */
   static ParquetFileIndex open(Path path, boolean memoryMap, RegionChecksums expected)
       throws IOException, ColumnMapping.Unsupported {
@@ -95,9 +117,8 @@ final class ParquetFileIndex implements AutoCloseable {
       }
       FileIntegrity.Record integrity = FileIntegrity.verify(in);
       ParquetMetadata footer;
-      ParquetFileReader reader;
-      try {
-        reader = ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
         footer = reader.getFooter();
       } catch (IOException | RuntimeException e) {
         throw new CorruptFile(path + " is not a readable parquet file: its footer does not parse (" + e.getMessage()
@@ -116,21 +137,21 @@ final class ParquetFileIndex implements AutoCloseable {
         List<ColumnDescriptor> descriptors = footer.getFileMetaData().getSchema().getColumns();
         List<BlockMetaData> blocks = footer.getBlocks();
         RowGroup[] groups = new RowGroup[blocks.size()];
-        CRC32C headerCrc = new CRC32C();
+        int nc = descriptors.size();
+        if (integrity != null && integrity.headerCrcs().length != (long) groups.length * nc) {
+          throw new CorruptFile("the integrity record of " + path + " lists " + integrity.headerCrcs().length
+              + " column chunks, the footer " + ((long) groups.length * nc), null);
+        }
         long firstRow = 0;
         long tail = 4;
         for (int g = 0; g < groups.length; g++) {
           BlockMetaData b = blocks.get(g);
-          RowGroup rg = new RowGroup();
+          RowGroup rg = new RowGroup(g, nc);
           rg.firstRow = firstRow;
-          if (b.getRowCount() > Integer.MAX_VALUE) {
+          if (b.getRowCount() > Integer.MAX_VALUE || b.getRowCount() < 0) {
             throw new CorruptFile("row group " + g + " of " + path + " claims " + b.getRowCount() + " rows", null);
           }
           rg.rows = (int) b.getRowCount();
-          int nc = descriptors.size();
-          rg.pages = new PageTable[nc];
-          rg.stats = new PageStats[nc];
-          rg.codecs = new CompressionCodecName[nc];
           List<ColumnChunkMetaData> chunks = b.getColumns();
           if (chunks.size() != nc) {
             throw new CorruptFile("row group " + g + " of " + path + " has " + chunks.size() + " columns, schema "
@@ -145,47 +166,96 @@ final class ParquetFileIndex implements AutoCloseable {
                   + " lies outside " + path + " [" + start + ", " + (start + size) + ")", null);
             }
             tail = Math.max(tail, start + size);
+            rg.chunks[c] = m;
             rg.codecs[c] = m.getCodec();
-            rg.pages[c] = PageTable.parse(in, start, size, rg.rows, headerCrc);
-            ColumnIndex ci = null;
-            if (m.getColumnIndexReference() != null) {
-              ci = reader.readColumnIndex(m);
-            }
-            PageStats st = ci == null ? null
-                : PageStats.fromIndex(ci, rg.pages[c], mappings.get(c), descriptors.get(c).getPrimitiveType()
-                    .getPrimitiveTypeName());
-            if (st == null) {
-              st = PageStats.fromChunk(m.getStatistics(), rg.rows, mappings.get(c),
-                  descriptors.get(c).getPrimitiveType().getPrimitiveTypeName());
-            }
-            rg.stats[c] = st;
           }
           firstRow += rg.rows;
           groups[g] = rg;
-        }
-        int tailCrc = crc32c(in, tail, len - tail);
-        RegionChecksums actual = new RegionChecksums(len, tail, tailCrc, (int) headerCrc.getValue());
-        if ((expected != null && actual.headersCrc() != expected.headersCrc())
-            || (integrity != null && actual.headersCrc() != integrity.headersCrc())) {
-          throw new CorruptFile("checksum mismatch in the page headers of " + path, null);
         }
         if (integrity != null && integrity.indexesOffset() != tail) {
           throw new CorruptFile("the page indexes of " + path + " should start at " + integrity.indexesOffset()
               + ", its column chunks end at " + tail, null);
         }
-        reader.close();
-        return new ParquetFileIndex(in, footer, mappings, groups, actual);
+        int tailCrc = crc32c(in, tail, len - tail);
+        return new ParquetFileIndex(in, footer, mappings, groups, new RegionChecksums(len, tail, tailCrc),
+            integrity);
       } catch (CorruptFile | ColumnMapping.Unsupported e) {
-        reader.close();
         throw e;
       } catch (IOException | RuntimeException e) {
-        reader.close();
-        throw new CorruptFile("malformed page structure in " + path + ": " + e.getMessage(), e);
+        throw new CorruptFile("malformed metadata in " + path + ": " + e.getMessage(), e);
       }
     } catch (IOException | ColumnMapping.Unsupported | RuntimeException e) {
       in.close();
       throw e;
     }
+  }
+
+  /** The pages of column {@code c} in row group {@code g}, parsed and checked on first use. */
+  PageTable pages(int g, int c) throws IOException {
+    RowGroup rg = groups[g];
+    synchronized (rg) {
+      PageTable t = rg.pages[c];
+      if (t == null) {
+        ColumnChunkMetaData m = rg.chunks[c];
+        CRC32C crc = integrity == null ? null : new CRC32C();
+        try {
+          t = PageTable.parse(in, m.getStartingPos(), m.getTotalSize(), rg.rows, crc);
+        } catch (CorruptFile e) {
+          throw e;
+        } catch (IOException | RuntimeException e) {
+          throw new CorruptFile("malformed pages of column '" + mappings.get(c).name + "' in row group " + g
+              + " of " + in.path() + ": " + e.getMessage(), e);
+        }
+        if (crc != null && (int) crc.getValue() != integrity.headerCrcs()[g * descriptors.size() + c]) {
+          throw new CorruptFile("checksum mismatch in the page headers of column '" + mappings.get(c).name
+              + "' in row group " + g + " of " + in.path(), null);
+        }
+        rg.pages[c] = t;
+      }
+      return t;
+    }
+  }
+
+  /** Page statistics of column {@code c} in row group {@code g} (chunk statistics without an index). */
+  PageStats stats(int g, int c) throws IOException {
+    RowGroup rg = groups[g];
+    synchronized (rg) {
+      PageStats s = rg.stats[c];
+      if (s == null) {
+        ColumnChunkMetaData m = rg.chunks[c];
+        ColumnMapping mapping = mappings.get(c);
+        PrimitiveTypeName physical = descriptors.get(c).getPrimitiveType().getPrimitiveTypeName();
+        try {
+          IndexReference ci = m.getColumnIndexReference();
+          IndexReference oi = m.getOffsetIndexReference();
+          if (ci != null && oi != null) {
+            ColumnIndex columnIndex = ParquetMetadataConverter.fromParquetColumnIndex(descriptors.get(c).getPrimitiveType(),
+                Util.readColumnIndex(stream(ci)));
+            OffsetIndex offsetIndex = ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(stream(oi)));
+            if (columnIndex != null) {
+              s = PageStats.fromIndex(columnIndex, offsetIndex, mapping, physical);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          throw new CorruptFile("malformed page index of column '" + mapping.name + "' in row group " + g + " of "
+              + in.path() + ": " + e.getMessage(), e);
+        }
+        if (s == null) {
+          s = PageStats.fromChunk(m.getStatistics(), rg.rows, mapping, physical);
+        }
+        rg.stats[c] = s;
+      }
+      return s;
+    }
+  }
+
+  private java.io.InputStream stream(IndexReference ref) throws IOException {
+    if (ref.getLength() < 0 || ref.getOffset() < 0 || ref.getOffset() + ref.getLength() > in.getLength()) {
+      throw new IOException("index at " + ref.getOffset() + " of " + ref.getLength() + " bytes lies outside the file");
+    }
+    byte[] b = new byte[ref.getLength()];
+    in.copy(ref.getOffset(), b, 0, b.length);
+    return new java.io.ByteArrayInputStream(b);
   }
 
   static int crc32c(FileInput in, long offset, long length) throws IOException {

@@ -61,6 +61,8 @@ final class ParquetFormatWriter implements FormatWriter {
   private final ChannelOutput output;
   private final ParquetFileWriter fileWriter;
   private final CRC32C headerCrc = new CRC32C();
+  /** CRC32C of each column chunk's page headers, row group major. */
+  private final java.util.List<Integer> chunkHeaderCrcs = new ArrayList<>();
   private final int timeIndex;
   private final List<Map<String, Integer>> dictIndex = new ArrayList<>();
   private final List<List<byte[]>> dictValues = new ArrayList<>();
@@ -340,6 +342,7 @@ final class ParquetFormatWriter implements FormatWriter {
         ChunkEncoder.Chunk chunk = futures.get(c).get();
         futures.set(c, null);
         fileWriter.startColumn(descriptors.get(c), pendingRows, codec.parquetName);
+        headerCrc.reset();
         if (chunk.dictionary != null) {
           out.beginCapture();
           fileWriter.writeDictionaryPage(new DictionaryPage(BytesInput.from(chunk.dictionary),
@@ -353,6 +356,7 @@ final class ParquetFormatWriter implements FormatWriter {
           headerChecksum(out.endCapture(), p.defLevels.length + p.data.length, out);
         }
         fileWriter.endColumn();
+        chunkHeaderCrcs.add((int) headerCrc.getValue());
       }
       fileWriter.endBlock();
     } catch (InterruptedException e) {
@@ -396,15 +400,18 @@ final class ParquetFormatWriter implements FormatWriter {
       schema.timeColumn().ifPresent(t -> kv.put(FileMetadata.TIME_COLUMN, t));
       kv.put(FileMetadata.TIME_SORTED, Boolean.toString(timeIndex >= 0 && timeSorted));
       kv.put(FileMetadata.LAYOUT_VERSION, Integer.toString(ParquetFormat.FORMAT_VERSION));
-      kv.put(FileIntegrity.KEY, FileIntegrity.PLACEHOLDER);
+      int[] crcs = new int[chunkHeaderCrcs.size()];
+      for (int i = 0; i < crcs.length; i++) {
+        crcs[i] = chunkHeaderCrcs.get(i);
+      }
+      kv.put(FileIntegrity.KEY, FileIntegrity.placeholder(crcs));
       fileWriter.end(kv);
       long length = out.getPos() - out.start();
       ByteSink tail = out.tailBytes();
-      int headers = (int) headerCrc.getValue();
-      FileIntegrity.patch(out.channel(), tailOffset, tail.buf, tail.size, headers);
+      FileIntegrity.patch(out.channel(), tailOffset, tail.buf, tail.size);
       java.util.zip.CRC32C tailCrc = new java.util.zip.CRC32C();
       tailCrc.update(tail.buf, 0, tail.size);
-      RegionChecksums sums = new RegionChecksums(length, tailOffset - out.start(), (int) tailCrc.getValue(), headers);
+      RegionChecksums sums = new RegionChecksums(length, tailOffset - out.start(), (int) tailCrc.getValue());
       finished = true;
       LOG.debug("wrote {} rows to {} ({} bytes, {})", rows, target.description(), length, codec.configName);
       return new WriteSummary(rows, Map.of(RegionChecksums.KEY, sums.encode()));

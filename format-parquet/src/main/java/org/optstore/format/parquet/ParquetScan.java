@@ -148,14 +148,15 @@ final class ParquetScan {
     byte[] result = new byte[SEGMENT];
     int[] sel = new int[SEGMENT];
 
-    ColumnCursor cursor(int c, ParquetFileIndex.RowGroup rg) {
+    ColumnCursor cursor(int c, ParquetFileIndex.RowGroup rg) throws IOException {
       ColumnCursor cur = cursors[c];
       if (cur == null) {
         cur = new ColumnCursor(file.in, file.descriptors.get(c), rg.codecs[c], file.mappings.get(c));
         cursors[c] = cur;
       }
-      if (cur.table() != rg.pages[c]) {
-        cur.reset(rg.pages[c]);
+      PageTable t = file.pages(rg.ordinal, c);
+      if (cur.table() != t) {
+        cur.reset(t);
       }
       return cur;
     }
@@ -178,8 +179,11 @@ final class ParquetScan {
       RowRanges ranges = RowRanges.of(0, rg.rows);
       RowFilter f = filter;
       if (timeColumn >= 0 && (from != Long.MIN_VALUE || to != Long.MAX_VALUE)) {
-        PageStats ts = rg.stats[timeColumn];
-        if (timeSorted && ts.pages == rg.pages[timeColumn].count && allMinMax(ts)) {
+        PageStats ts = file.stats(g, timeColumn);
+        boolean cut = timeSorted && ts.pages > 0 && allMinMax(ts);
+        if (cut && (ts.maxL[ts.pages - 1] < from || ts.minL[0] >= to)) {
+          ranges = RowRanges.of(0, 0); // the whole row group lies outside the range
+        } else if (cut && ts.pages == file.pages(g, timeColumn).count) {
           long lo = lowerBound(rg, ts, from);
           long hi = to == Long.MAX_VALUE ? rg.rows : lowerBound(rg, ts, to);
           ranges = RowRanges.of(lo, hi);
@@ -191,7 +195,15 @@ final class ParquetScan {
         }
       }
       if (f != null && !ranges.isEmpty()) {
-        ranges = ranges.intersect(f.prune(rg.stats, rg.rows));
+        boolean[] used = new boolean[cursors.length];
+        f.columns(used);
+        PageStats[] stats = new PageStats[cursors.length];
+        for (int c = 0; c < used.length; c++) {
+          if (used[c]) {
+            stats[c] = file.stats(g, c);
+          }
+        }
+        ranges = ranges.intersect(f.prune(stats, rg.rows));
       }
       long capacity = f == null ? ranges.rowCount() : Math.min(ranges.rowCount(), 1024);
       for (int c = 0; c < projection.length; c++) {
@@ -205,7 +217,7 @@ final class ParquetScan {
       if (driver < 0) {
         return out;
       }
-      PageTable dt = rg.pages[driver];
+      PageTable dt = file.pages(g, driver);
       long[] b = ranges.bounds;
       for (int r = 0; r < b.length; r += 2) {
         long a = b[r];
@@ -289,7 +301,7 @@ final class ParquetScan {
         return ts.firstRow[p];
       }
       ColumnCursor cur = cursor(timeColumn, rg);
-      PageTable t = rg.pages[timeColumn];
+      PageTable t = file.pages(rg.ordinal, timeColumn);
       int n = t.rows[p];
       cur.view(t.firstRow[p], n);
       long[] v = cur.l;

@@ -3,29 +3,28 @@ package org.optstore.format.parquet;
 import java.util.Locale;
 
 /**
- * CRC32C checksums of the metadata regions of one file, recorded by the writer for the manifest
- * and checked by the reader before it uses them: the tail (column indexes, offset indexes and
- * footer, from {@code tailOffset} to the end) and the concatenated page headers.
+ * What the writer records in the manifest and the reader checks first: the file's length and a
+ * CRC32C of its tail (column indexes, offset indexes and footer, from {@code tailOffset} to the
+ * end). The tail holds the file's integrity record, which in turn covers every page header.
  */
-record RegionChecksums(long length, long tailOffset, int tailCrc, int headersCrc) {
+record RegionChecksums(long length, long tailOffset, int tailCrc) {
   static final String PREFIX = "parquet-regions-v1";
   /** The name under which the writer reports the record and the reader expects it. */
   static final String KEY = "parquet.regions.crc32c";
 
   String encode() {
-    return String.format(Locale.ROOT, "%s:length=%d:tail=%d:%08x:headers=%08x", PREFIX, length, tailOffset,
-        tailCrc, headersCrc);
+    return String.format(Locale.ROOT, "%s:length=%d:tail=%d:%08x", PREFIX, length, tailOffset, tailCrc);
   }
 
   static RegionChecksums decode(String s) {
     String[] p = s == null ? new String[0] : s.split(":");
-    if (p.length != 5 || !p[0].equals(PREFIX) || !p[1].startsWith("length=") || !p[2].startsWith("tail=")
-        || !p[4].startsWith("headers=")) {
+    if (p.length != 4 || !p[0].equals(PREFIX) || !p[1].startsWith("length=") || !p[2].startsWith("tail=")
+        || p[3].length() != 8) {
       throw new IllegalArgumentException("not a Parquet region checksum record: '" + s + "'");
     }
     try {
       return new RegionChecksums(Long.parseLong(p[1].substring(7)), Long.parseLong(p[2].substring(5)),
-        Integer.parseUnsignedInt(p[3], 16), Integer.parseUnsignedInt(p[4].substring(8), 16));
+          Integer.parseUnsignedInt(p[3], 16));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a Parquet region checksum record: '" + s + "'", e);
     }

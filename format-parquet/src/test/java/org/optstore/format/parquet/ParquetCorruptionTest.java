@@ -77,7 +77,7 @@ class ParquetCorruptionTest {
   void flippedByteInsideADataPageFailsThePageChecksum() throws Exception {
     long offset;
     try (ParquetFileIndex idx = index()) {
-      PageTable t = idx.groups[1].pages[2]; // price, row group 1
+      PageTable t = idx.pages(1, 2); // price, row group 1
       offset = t.dataOffset[3] + t.compressedSize[3] / 2;
     }
     flip(offset);
@@ -91,7 +91,7 @@ class ParquetCorruptionTest {
   void flippedByteInsideADictionaryPageFails() throws Exception {
     long offset;
     try (ParquetFileIndex idx = index()) {
-      PageTable t = idx.groups[0].pages[1]; // symbol
+      PageTable t = idx.pages(0, 1); // symbol
       assertThat(t.dictOffset).isPositive();
       offset = t.dictOffset + 1;
     }
@@ -160,7 +160,7 @@ class ParquetCorruptionTest {
       offsets = new long[] {
         price.getColumnIndexReference().getOffset() + 1, // column index
         price.getOffsetIndexReference().getOffset() + 1, // offset index
-        idx.groups[2].pages[3].dataOffset[0] - 2, // a page header
+        idx.pages(2, 3).dataOffset[0] - 2, // a page header
         Files.size(file.path()) - 20 // the footer
       };
     }
@@ -177,18 +177,20 @@ class ParquetCorruptionTest {
   }
 
   @Test
-  void flippedPageHeaderFailsAtOpen() throws Exception {
+  void flippedPageHeaderFailsBeforeThePageIsUsed() throws Exception {
     long offset;
     try (ParquetFileIndex idx = index()) {
       ColumnChunkMetaData c = chunk(2, "volume");
-      PageTable t = idx.groups[2].pages[3];
+      PageTable t = idx.pages(2, 3);
       // the header of the second page ends where its data starts; flip inside it
       long headerStart = c.getStartingPos();
       offset = t.dataOffset[0] - 2;
       assertThat(offset).isGreaterThan(headerStart);
     }
     flip(offset);
-    assertThatThrownBy(file::open).isInstanceOf(CorruptDataException.class).hasMessageContaining("c.parquet");
+    // headers are checked, chunk by chunk, when a read first needs them
+    readFailsNamingTheFile(file.spec(true));
+    readFailsNamingTheFile(new ReadSpec(file.path(), Map.of(), false, "no manifest"));
   }
 
   @Test
