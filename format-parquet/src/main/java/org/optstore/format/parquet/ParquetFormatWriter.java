@@ -72,6 +72,8 @@ final class ParquetFormatWriter implements FormatWriter {
   private final int initialCapacity;
   private int filled;
   private List<Future<ChunkEncoder.Chunk>> pending;
+  /** The buffers the pending chunks are encoded from; reused once they are written. */
+  private WriteColumn[] pendingGroup;
   private int pendingRows;
   private long rows;
   private boolean timeSorted = true;
@@ -321,11 +323,30 @@ final class ParquetFormatWriter implements FormatWriter {
       PrimitiveType type = descriptors.get(c).getPrimitiveType();
       futures.add(pool.submit(() -> encoders.get().encode(col, type, 0, n)));
     }
+    WriteColumn[] encoding = group;
     writePending();
+    // the group written just now is free again: its buffers take the next rows
+    WriteColumn[] free = pendingGroup;
     pending = futures;
+    pendingGroup = encoding;
     pendingRows = n;
     rows += n;
-    newGroup();
+    if (free != null) {
+      reuse(free);
+    } else {
+      newGroup();
+    }
+  }
+
+  private void reuse(WriteColumn[] free) {
+    for (WriteColumn w : free) {
+      if (w.isNull != null) {
+        java.util.Arrays.fill(w.isNull, false);
+      }
+      w.dictionary = null;
+    }
+    group = free;
+    filled = 0;
   }
 
   /** Writes the previous group's chunks (waiting for their encoding) to the file. */
