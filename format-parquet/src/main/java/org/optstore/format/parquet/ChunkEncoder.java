@@ -1,7 +1,5 @@
 package org.optstore.format.parquet;
 
-import org.optstore.ColumnType;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +7,7 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType;
+import org.optstore.ColumnType;
 
 /** Encodes one column chunk (one column of one row group) into finished pages. One per task. */
 final class ChunkEncoder {

@@ -1,12 +1,11 @@
 package org.optstore.format.parquet;
 
-import org.optstore.ColumnType;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.optstore.ColumnType;
 
 /**
  * Reads one column of one row group as views over row intervals: a view within one page points

@@ -1,10 +1,7 @@
 package org.optstore.format.parquet;
 
-import org.optstore.ColumnType;
-
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.DecimalLogicalTypeAnnotation;
@@ -14,6 +11,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.OriginalType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.optstore.ColumnType;
 
 /** How one Parquet leaf column maps to one of our column kinds. */
 final class ColumnMapping {
@@ -134,14 +132,5 @@ final class ColumnMapping {
     throw new Unsupported("column '" + name + "' has unsupported Parquet type " + p.toString().trim()
         + "; supported: BOOLEAN, INT32/INT64 (signed, DATE, TIMESTAMP, DECIMAL up to 18 digits), INT96,"
         + " FLOAT, DOUBLE, STRING");
-  }
-
-  static boolean isFlat(GroupType g) {
-    for (Type t : g.getFields()) {
-      if (!t.isPrimitive()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

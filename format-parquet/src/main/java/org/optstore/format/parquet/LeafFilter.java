@@ -1,9 +1,8 @@
 package org.optstore.format.parquet;
 
-import org.optstore.ColumnType;
-
 import java.io.IOException;
 import java.util.Arrays;
+import org.optstore.ColumnType;
 
 /** {@code column op literal}, or a null test, on one column. */
 final class LeafFilter extends RowFilter {

@@ -1,7 +1,5 @@
 package org.optstore.format.parquet;
 
-import org.optstore.ColumnType;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +7,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.optstore.ColumnType;
 
 /** One result column being filled: typed primitive arrays, lazily a null mask, strings as codes. */
 final class ReadColumn {

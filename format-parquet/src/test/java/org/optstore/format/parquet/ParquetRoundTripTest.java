@@ -43,6 +43,12 @@ class ParquetRoundTripTest {
         TestFiles.batches(f, 777).toArray(new Frame[0]));
     assertThat(w.summary().rowCount()).isEqualTo(3500);
     assertThat(w.summary().checksums()).containsKey(RegionChecksums.KEY);
+    // what the writer reported while writing is what the bytes on disk give
+    try (ParquetFileIndex idx = ParquetFileIndex.open(w.path(), false, null)) {
+      assertThat(idx.checksums.encode()).isEqualTo(w.summary().checksums().get(RegionChecksums.KEY));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
     try (FormatReader r = w.open()) {
       assertThat(r.schema()).isEqualTo(f.schema());
       assertThat(r.rowCount()).isEqualTo(3500);
