@@ -139,7 +139,8 @@ public final class ColumnBuilder {
    */
   public ColumnBuilder appendLong(long v) {
     requireType(ColumnType.INT64, ColumnType.TIMESTAMP, "a long");
-    longs[next()] = v;
+    int i = next(); // next() may grow the array: index first
+    longs[i] = v;
     return this;
   }
 
@@ -149,7 +150,8 @@ public final class ColumnBuilder {
    */
   public ColumnBuilder appendInt(int v) {
     requireType(ColumnType.INT32, ColumnType.INT32, "an int");
-    ints[next()] = v;
+    int i = next(); // next() may grow the array: index first
+    ints[i] = v;
     return this;
   }
 
@@ -159,7 +161,8 @@ public final class ColumnBuilder {
    */
   public ColumnBuilder appendDouble(double v) {
     requireType(ColumnType.FLOAT64, ColumnType.FLOAT64, "a double");
-    doubles[next()] = v;
+    int i = next(); // next() may grow the array: index first
+    doubles[i] = v;
     return this;
   }
 
@@ -169,7 +172,8 @@ public final class ColumnBuilder {
    */
   public ColumnBuilder appendFloat(float v) {
     requireType(ColumnType.FLOAT32, ColumnType.FLOAT32, "a float");
-    floats[next()] = v;
+    int i = next(); // next() may grow the array: index first
+    floats[i] = v;
     return this;
   }
 
@@ -179,7 +183,8 @@ public final class ColumnBuilder {
    */
   public ColumnBuilder appendBoolean(boolean v) {
     requireType(ColumnType.BOOL, ColumnType.BOOL, "a boolean");
-    bools[next()] = v ? (byte) 1 : 0;
+    int i = next(); // next() may grow the array: index first
+    bools[i] = v ? (byte) 1 : 0;
     return this;
   }
 
@@ -198,7 +203,8 @@ public final class ColumnBuilder {
       ids.put(v, id);
       dict.add(v);
     }
-    ints[next()] = id;
+    int i = next(); // next() may grow the array: index first
+    ints[i] = id;
     return this;
   }
 

@@ -29,7 +29,9 @@ import java.util.function.Function;
  * {@code [A-Za-z0-9_-]} (including {@code .}, {@code /}, {@code \}, spaces and all non-ASCII) is
  * percent-encoded as its UTF-8 bytes ({@code "a/b"} is stored as {@code a%2Fb}, {@code ".."} as
  * {@code %2E%2E}), so no name can reach outside the base path, and distinct names never share a
- * directory. Names are case-sensitive.
+ * directory. An encoding longer than 240 characters (file systems stop at 255 bytes) is cut to its
+ * first 160 characters, never inside an escape, followed by {@code ~} and the SHA-256 of the name
+ * in hex. Names are case-sensitive.
  *
  * <p><b>Versions.</b> Each write creates a new version; readers see the newest committed one. A
  * crash leaves either the old or the new version, never a mix. {@link #delete(String)} removes
