@@ -26,7 +26,7 @@ final class FileInput implements InputFile, AutoCloseable {
     this.channel = FileChannel.open(path, StandardOpenOption.READ);
     this.length = channel.size();
     if (memoryMap && length > 0 && length <= Integer.MAX_VALUE) {
-      this.mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+      this.mapped = MappedFiles.map(path, channel, length).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     } else {
       this.mapped = null;
     }

@@ -78,6 +78,14 @@ final class FileIntegrity {
    * @throws ParquetFileIndex.CorruptFile on a mismatch or a malformed tail
    */
   static Record verify(FileInput in) throws IOException {
+    return verify(in, null);
+  }
+
+  /**
+   * As {@link #verify(FileInput)}; {@code footerDigest[0]} receives a CRC32C of the footer as
+   * stored (with its length and magic), also for files without a record.
+   */
+  static Record verify(FileInput in, long[] footerDigest) throws IOException {
     long len = in.getLength();
     ByteBuffer last = in.range(len - 8, 8);
     int footerLen = last.getInt(0);
@@ -92,6 +100,9 @@ final class FileIntegrity {
     long footerStart = len - 8 - footerLen;
     byte[] footer = new byte[footerLen + 8];
     in.copy(footerStart, footer, 0, footerLen + 8);
+    if (footerDigest != null) {
+      footerDigest[0] = crc(footer, 0, footer.length) & 0xFFFFFFFFL;
+    }
     int at = indexOf(footer, 0, footerLen, MARKER_BYTES);
     if (at < 0) {
       return null;

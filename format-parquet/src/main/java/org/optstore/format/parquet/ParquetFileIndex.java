@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.lang.ref.SoftReference;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -115,78 +117,122 @@ final class ParquetFileIndex implements AutoCloseable {
               + ", " + len + ") of " + path, null);
         }
       }
-      FileIntegrity.Record integrity = FileIntegrity.verify(in);
-      ParquetMetadata footer;
-      try (ParquetFileReader reader =
-          ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
-        footer = reader.getFooter();
-      } catch (IOException | RuntimeException e) {
-        throw new CorruptFile(path + " is not a readable parquet file: its footer does not parse (" + e.getMessage()
-            + ")", e);
+      long[] digest = new long[1];
+      FileIntegrity.Record integrity = FileIntegrity.verify(in, digest);
+      MetadataKey key = MetadataKey.of(path, len, digest[0]);
+      Parsed parsed = key == null ? null : PARSED.get(key) == null ? null : PARSED.get(key).get();
+      if (parsed == null) {
+        parsed = parse(in, path, len, integrity);
+        if (key != null) {
+          if (PARSED.size() >= 64) {
+            PARSED.entrySet().removeIf(e -> e.getValue().get() == null);
+          }
+          if (PARSED.size() < 64) {
+            PARSED.put(key, new SoftReference<>(parsed));
+          }
+        }
       }
-      try {
-        if (integrity == null) {
-          for (String key : footer.getFileMetaData().getKeyValueMetaData().keySet()) {
-            if (key.startsWith("optstore.")) {
-              throw new CorruptFile("the footer of " + path + " has optstore metadata but no integrity record"
-                  + " (damaged)", null);
-            }
-          }
-        }
-        List<ColumnMapping> mappings = ColumnMapping.of(footer.getFileMetaData().getSchema());
-        List<ColumnDescriptor> descriptors = footer.getFileMetaData().getSchema().getColumns();
-        List<BlockMetaData> blocks = footer.getBlocks();
-        RowGroup[] groups = new RowGroup[blocks.size()];
-        int nc = descriptors.size();
-        if (integrity != null && integrity.headerCrcs().length != (long) groups.length * nc) {
-          throw new CorruptFile("the integrity record of " + path + " lists " + integrity.headerCrcs().length
-              + " column chunks, the footer " + ((long) groups.length * nc), null);
-        }
-        long firstRow = 0;
-        long tail = 4;
-        for (int g = 0; g < groups.length; g++) {
-          BlockMetaData b = blocks.get(g);
-          RowGroup rg = new RowGroup(g, nc);
-          rg.firstRow = firstRow;
-          if (b.getRowCount() > Integer.MAX_VALUE || b.getRowCount() < 0) {
-            throw new CorruptFile("row group " + g + " of " + path + " claims " + b.getRowCount() + " rows", null);
-          }
-          rg.rows = (int) b.getRowCount();
-          List<ColumnChunkMetaData> chunks = b.getColumns();
-          if (chunks.size() != nc) {
-            throw new CorruptFile("row group " + g + " of " + path + " has " + chunks.size() + " columns, schema "
-                + nc, null);
-          }
-          for (int c = 0; c < nc; c++) {
-            ColumnChunkMetaData m = chunks.get(c);
-            long start = m.getStartingPos();
-            long size = m.getTotalSize();
-            if (start < 4 || size < 0 || size > Integer.MAX_VALUE || start + size > len) {
-              throw new CorruptFile("column chunk '" + mappings.get(c).name + "' of row group " + g
-                  + " lies outside " + path + " [" + start + ", " + (start + size) + ")", null);
-            }
-            tail = Math.max(tail, start + size);
-            rg.chunks[c] = m;
-            rg.codecs[c] = m.getCodec();
-          }
-          firstRow += rg.rows;
-          groups[g] = rg;
-        }
-        if (integrity != null && integrity.indexesOffset() != tail) {
-          throw new CorruptFile("the page indexes of " + path + " should start at " + integrity.indexesOffset()
-              + ", its column chunks end at " + tail, null);
-        }
-        int tailCrc = crc32c(in, tail, len - tail);
-        return new ParquetFileIndex(in, footer, mappings, groups, new RegionChecksums(len, tail, tailCrc),
-            integrity);
-      } catch (CorruptFile | ColumnMapping.Unsupported e) {
-        throw e;
-      } catch (IOException | RuntimeException e) {
-        throw new CorruptFile("malformed metadata in " + path + ": " + e.getMessage(), e);
-      }
+      return new ParquetFileIndex(in, parsed.footer, parsed.mappings, parsed.groups, parsed.checksums, integrity);
     } catch (IOException | ColumnMapping.Unsupported | RuntimeException e) {
       in.close();
       throw e;
+    }
+  }
+
+  /** What parsing a footer gives; shared by the readers of one unchanged file. */
+  private record Parsed(ParquetMetadata footer, List<ColumnMapping> mappings, RowGroup[] groups,
+      RegionChecksums checksums) {}
+
+  /**
+   * A file's identity, size, modification time and footer checksum: two opens with the same key
+   * see the same verified footer, so they share its parsed form and the row groups' page tables.
+   */
+  private record MetadataKey(Path path, Object fileKey, long size, long modified, long footerCrc) {
+    static MetadataKey of(Path path, long size, long footerCrc) {
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        if (a.fileKey() == null || a.size() != size) {
+          return null;
+        }
+        long modified = a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        return new MetadataKey(path.toAbsolutePath().normalize(), a.fileKey(), size, modified, footerCrc);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+  }
+
+  private static final Map<MetadataKey, SoftReference<Parsed>> PARSED = new ConcurrentHashMap<>();
+
+  private static Parsed parse(FileInput in, Path path, long len, FileIntegrity.Record integrity)
+      throws IOException, ColumnMapping.Unsupported {
+    ParquetMetadata footer;
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      footer = reader.getFooter();
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptFile(path + " is not a readable parquet file: its footer does not parse (" + e.getMessage()
+          + ")", e);
+    }
+    try {
+      if (integrity == null) {
+        for (String key : footer.getFileMetaData().getKeyValueMetaData().keySet()) {
+          if (key.startsWith("optstore.")) {
+            throw new CorruptFile("the footer of " + path + " has optstore metadata but no integrity record"
+                + " (damaged)", null);
+          }
+        }
+      }
+      List<ColumnMapping> mappings = ColumnMapping.of(footer.getFileMetaData().getSchema());
+      List<ColumnDescriptor> descriptors = footer.getFileMetaData().getSchema().getColumns();
+      List<BlockMetaData> blocks = footer.getBlocks();
+      RowGroup[] groups = new RowGroup[blocks.size()];
+      int nc = descriptors.size();
+      if (integrity != null && integrity.headerCrcs().length != (long) groups.length * nc) {
+        throw new CorruptFile("the integrity record of " + path + " lists " + integrity.headerCrcs().length
+            + " column chunks, the footer " + ((long) groups.length * nc), null);
+      }
+      long firstRow = 0;
+      long tail = 4;
+      for (int g = 0; g < groups.length; g++) {
+        BlockMetaData b = blocks.get(g);
+        RowGroup rg = new RowGroup(g, nc);
+        rg.firstRow = firstRow;
+        if (b.getRowCount() > Integer.MAX_VALUE || b.getRowCount() < 0) {
+          throw new CorruptFile("row group " + g + " of " + path + " claims " + b.getRowCount() + " rows", null);
+        }
+        rg.rows = (int) b.getRowCount();
+        List<ColumnChunkMetaData> chunks = b.getColumns();
+        if (chunks.size() != nc) {
+          throw new CorruptFile("row group " + g + " of " + path + " has " + chunks.size() + " columns, schema "
+              + nc, null);
+        }
+        for (int c = 0; c < nc; c++) {
+          ColumnChunkMetaData m = chunks.get(c);
+          long start = m.getStartingPos();
+          long size = m.getTotalSize();
+          if (start < 4 || size < 0 || size > Integer.MAX_VALUE || start + size > len) {
+            throw new CorruptFile("column chunk '" + mappings.get(c).name + "' of row group " + g
+                + " lies outside " + path + " [" + start + ", " + (start + size) + ")", null);
+          }
+          tail = Math.max(tail, start + size);
+          rg.chunks[c] = m;
+          rg.codecs[c] = m.getCodec();
+        }
+        firstRow += rg.rows;
+        groups[g] = rg;
+      }
+      if (integrity != null && integrity.indexesOffset() != tail) {
+        throw new CorruptFile("the page indexes of " + path + " should start at " + integrity.indexesOffset()
+            + ", its column chunks end at " + tail, null);
+      }
+      int tailCrc = crc32c(in, tail, len - tail);
+      return new Parsed(footer, mappings, groups, new RegionChecksums(len, tail, tailCrc));
+    } catch (CorruptFile | ColumnMapping.Unsupported e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptFile("malformed metadata in " + path + ": " + e.getMessage(), e);
     }
   }
 
@@ -229,9 +275,10 @@ final class ParquetFileIndex implements AutoCloseable {
           IndexReference ci = m.getColumnIndexReference();
           IndexReference oi = m.getOffsetIndexReference();
           if (ci != null && oi != null) {
-            ColumnIndex columnIndex = ParquetMetadataConverter.fromParquetColumnIndex(descriptors.get(c).getPrimitiveType(),
-                Util.readColumnIndex(stream(ci)));
-            OffsetIndex offsetIndex = ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(stream(oi)));
+            ColumnIndex columnIndex = ParquetMetadataConverter.fromParquetColumnIndex(
+                descriptors.get(c).getPrimitiveType(), Util.readColumnIndex(stream(ci)));
+            OffsetIndex offsetIndex =
+                ParquetMetadataConverter.fromParquetOffsetIndex(Util.readOffsetIndex(stream(oi)));
             if (columnIndex != null) {
               s = PageStats.fromIndex(columnIndex, offsetIndex, mapping, physical);
             }

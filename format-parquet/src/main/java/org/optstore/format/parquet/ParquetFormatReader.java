@@ -74,6 +74,11 @@ final class ParquetFormatReader implements FormatReader {
     RowFilter filter = query.predicate().map(p -> PredicateCompiler.compile(p, schema)).orElse(null);
     if (tr.isEmpty()) {
       filter = new RowFilter.Constant(RowFilter.FALSE);
+    } else if (tr.hasTo() && to == Long.MAX_VALUE) {
+      // the scan reads Long.MAX_VALUE as "no end"; an explicit end there still excludes that instant
+      int t = schema.timeColumnIndex();
+      RowFilter below = LeafFilter.number(t, schema.field(t).type(), RowFilter.Op.LT, to, to);
+      filter = filter == null ? below : new RowFilter.And(below, filter);
     }
     return new ParquetScan(file, projection, schema.timeColumnIndex(), from, to, timeSorted, filter);
   }

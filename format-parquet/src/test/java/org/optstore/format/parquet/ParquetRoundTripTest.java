@@ -135,6 +135,24 @@ class ParquetRoundTripTest {
   }
 
   @Test
+  void extremeInstantsAreInsideOrOutsideExactly() {
+    long[] ts = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+    Frame f = Frame.builder().column("ts", LongColumn.timestamps(ts)).column("v", LongColumn.of(0, 1, 2, 3, 4, 5))
+        .build();
+    TestFiles.Written w = TestFiles.write(dir.resolve("x.parquet"), "snappy", Map.of("page-rows", "2"), f);
+    try (FormatReader r = w.open()) {
+      assertThat(r.read(Query.builder().timeRange(TimeRange.ofMicros(Long.MIN_VALUE, Long.MAX_VALUE)).build()
+          .bind(r.schema())).longs("v").toArray()).containsExactly(0, 1, 2, 3, 4);
+      assertThat(r.read(Query.builder().timeRange(TimeRange.ofMicros(0, Long.MAX_VALUE)).build()
+          .bind(r.schema())).longs("v").toArray()).containsExactly(2, 3, 4);
+      assertThat(r.read(Query.builder().timeRange(TimeRange.from(Instant.EPOCH)).build()
+          .bind(r.schema())).longs("v").toArray()).containsExactly(2, 3, 4, 5);
+      assertThat(r.read(Query.builder().timeRange(TimeRange.until(Instant.EPOCH)).build()
+          .bind(r.schema())).longs("v").toArray()).containsExactly(0, 1);
+    }
+  }
+
+  @Test
   void unsortedTimeColumnIsFilteredNotCut() {
     Frame f = TestFiles.everyType(new Random(9), 4000, 0.1, false);
     TestFiles.Written w = TestFiles.write(dir.resolve("u.parquet"), "snappy", SMALL, f);
