@@ -135,6 +135,25 @@ class ParquetRoundTripTest {
   }
 
   @Test
+  void aFileReplacedAtTheSamePathIsReadAnew() throws Exception {
+    Path p = dir.resolve("same.parquet");
+    Frame first = TestFiles.ticks(0, 3000);
+    TestFiles.Written w1 = TestFiles.write(p, "snappy", SMALL, first);
+    try (FormatReader r = w1.open()) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(first);
+    }
+    java.nio.file.Files.delete(p);
+    Frame second = TestFiles.ticks(500_000, 3000);
+    TestFiles.Written w2 = TestFiles.write(p, "snappy", SMALL, second);
+    try (FormatReader r = w2.open()) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(second);
+    }
+    try (FormatReader r = TestFiles.FORMAT.openReader(new org.optstore.spi.ReadSpec(p, Map.of(), false, "pread"))) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(second);
+    }
+  }
+
+  @Test
   void extremeInstantsAreInsideOrOutsideExactly() {
     long[] ts = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
     Frame f = Frame.builder().column("ts", LongColumn.timestamps(ts)).column("v", LongColumn.of(0, 1, 2, 3, 4, 5))
