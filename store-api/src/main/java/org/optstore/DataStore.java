@@ -108,12 +108,22 @@ public interface DataStore extends AutoCloseable {
 
   /**
    * Imports a file as a new version: CSV (header row), JSON lines, Avro container files, or any
-   * file a format on the classpath can import (e.g. Parquet). Streams in batches.
+   * file a format on the classpath can import (e.g. Parquet). Streams in batches, so a file larger
+   * than the heap imports. The kind is told by the file's first bytes, then by its extension.
+   *
+   * <p>CSV and JSON lines get the column types their whole content gives (integers INT64,
+   * decimals FLOAT64, also when mixed with integers, booleans BOOL, ISO-8601 times TIMESTAMP, other
+   * text STRING). In CSV an empty unquoted field is null and a quoted empty field ({@code ""}) is
+   * the empty string. The time column is the one the options name, else a column named {@code
+   * timestamp}, else the only ISO-8601 (or, in Avro, timestamp) column without nulls. Python pickle
+   * files are refused: reading one runs arbitrary code.
    *
    * @param name the dataset name
    * @param file the file
    * @return the new version's info
-   * @throws SchemaException for a bad row, naming file, line and column
+   * @throws SchemaException for a bad row, naming file, line and column, for a pickle, or for a
+   *     kind of file nothing on the classpath imports
+   * @throws DataStoreException naming the file when it does not exist or cannot be read
    */
   DatasetInfo importFile(String name, Path file);
 

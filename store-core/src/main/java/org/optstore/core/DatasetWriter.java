@@ -23,6 +23,7 @@ import org.optstore.core.catalog.Manifest;
 import org.optstore.core.catalog.ManifestCodec;
 import org.optstore.core.filter.TimeStats;
 import org.optstore.core.format.FormatRegistry;
+import org.optstore.core.importer.FileImporter;
 import org.optstore.core.io.DurableFiles;
 import org.optstore.core.io.TempFile;
 import org.optstore.core.raw.RawCopyFile;
@@ -56,6 +57,7 @@ final class DatasetWriter {
   private final StorageFormat format;
   private final String compression;
   private final boolean rawCopy;
+  private final FileImporter importer;
 
   DatasetWriter(CatalogLayout layout, Catalog catalog, DurableFiles files, FormatRegistry registry,
       StorageFormat format, String compression, boolean rawCopy) {
@@ -66,6 +68,7 @@ final class DatasetWriter {
     this.format = format;
     this.compression = compression;
     this.rawCopy = rawCopy;
+    this.importer = new FileImporter(registry, WRITE_BATCH_ROWS);
   }
 
   /**
@@ -111,6 +114,22 @@ final class DatasetWriter {
         staged.discard(files);
       }
     }
+  }
+
+  /**
+   * Imports a file as a new version through {@link #write}, recording where it came from in the
+   * version's metadata ({@code importedFrom}: the file's absolute path, {@code importKind}: csv,
+   * jsonl, avro or the importing format's name).
+   *
+   * @param name the dataset
+   * @param file the file
+   * @param options time column, pattern, epoch unit, format override
+   * @return the committed manifest
+   */
+  Manifest importFile(String name, Path file, WriteOptions options) {
+    String from = file.toAbsolutePath().normalize().toString();
+    return importer.importFile(file, options, (batches, kind) -> write(name, batches,
+        Map.of("importedFrom", from, "importKind", kind), options, -1));
   }
 
   private static Schema targetSchema(Schema given, WriteOptions options, String name) {

@@ -311,8 +311,11 @@ final class LocalDataStore implements DataStore {
   public DatasetInfo importFile(String name, Path file, WriteOptions options) {
     enter();
     try {
-      throw new InvalidConfigException("importing files is not available in this build; read "
-          + file + " into a Frame or records and store that");
+      requireWritable();
+      DatasetNames.encode(name);
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(options, "options");
+      return writer.importFile(name, file, options).toInfo();
     } finally {
       exit();
     }

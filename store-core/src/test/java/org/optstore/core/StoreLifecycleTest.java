@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optstore.CacheStats;
 import org.optstore.DataStore;
 import org.optstore.DataStoreException;
 import org.optstore.DatasetNotFoundException;
@@ -250,21 +249,6 @@ class StoreLifecycleTest {
               runnable -> new Thread(runnable).start())
           .get(10, TimeUnit.SECONDS);
       assertThat(nested).hasSize(3);
-    }
-  }
-
-  @Test
-  void itemsAndImportsAreNotInThisBuildAndTheCacheCountsNothing() {
-    try (DataStore s = TestStores.open(config().build())) {
-      assertThatThrownBy(() -> s.putItem("i", Map.of("v", 1)))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("item store");
-      assertThatThrownBy(() -> s.getItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.deleteItem("i")).isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.batchGetItems(List.of("i")))
-          .isInstanceOf(InvalidConfigException.class);
-      assertThatThrownBy(() -> s.importFile("x", dir.resolve("x.csv")))
-          .isInstanceOf(InvalidConfigException.class).hasMessageContaining("x.csv");
-      assertThat(s.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
     }
   }
 

@@ -5,19 +5,26 @@ import static hdf.hdf5lib.HDF5Constants.H5P_DEFAULT;
 import hdf.hdf5lib.H5;
 import hdf.hdf5lib.HDF5Constants;
 import hdf.hdf5lib.exceptions.HDF5Exception;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.optstore.BoolColumn;
 import org.optstore.BoundQuery;
 import org.optstore.Column;
 import org.optstore.ColumnType;
 import org.optstore.CorruptDataException;
+import org.optstore.DataStoreException;
 import org.optstore.DoubleColumn;
 import org.optstore.Field;
 import org.optstore.FloatColumn;
@@ -38,30 +45,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one file written by {@link Hdf5FileWriter}. The file stays open for the reader's life;
- * every read holds {@link NativeHdf5#LOCK}, so concurrent reads are safe and run one after the
- * other inside the library.
+ * Reads one file written by {@link Hdf5FileWriter}. HDF5 is used only to open the file, check and
+ * read its metadata (layout attributes, types, filter pipelines, the per-chunk time bounds,
+ * dictionaries) and to locate chunks; the chunks themselves are read from the file with
+ * positional reads and decoded by {@link FilterPipeline} — Fletcher-32 checked first — on the
+ * calling thread and the {@link CodecWorkers}, outside {@link NativeHdf5#LOCK}. Concurrent reads
+ * therefore overlap; only chunk lookups, which are cached, take the lock.
  *
  * <p>A time range on a sorted time column is cut by binary search: first over the per-chunk
- * minimum and maximum times (read once at open), then inside the time column's rows of the
- * boundary chunks; every column is then read as one hyperslab of exactly those rows.
+ * minimum and maximum times (read once at open), then inside the decoded boundary chunks of the
+ * time column, which the read then reuses instead of decoding them again. Every column is read as
+ * exactly those rows.
  */
 final class Hdf5FileReader implements FormatReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Hdf5FileReader.class);
+  private static final long UNKNOWN = Long.MIN_VALUE;
 
   private final Path path;
   private final String description;
   private final Schema schema;
   private final long rowCount;
   private final int chunkRows;
+  private final int chunkCount;
   private final boolean sorted;
   private final long[] chunkMin;
   private final long[] chunkMax;
   private final long[] datasets;
   private final long[] maskDatasets;
-  private final long[] memTypes;
+  private final FilterPipeline[] pipelines;
+  private final FilterPipeline[] maskPipelines;
+  /** Chunk locations per column and per mask, filled on first use under the lock. */
+  private final long[][] addresses;
+  private final int[][] sizes;
+  private final int[][] filterMasks;
+  private final long[][] maskAddresses;
+  private final int[][] maskSizes;
+  private final int[][] maskFilterMasks;
   private final StringDictionary[] dictionaries;
+  private final FileChannel channel;
+  private final long fileSize;
   private long file = -1;
   private long group = -1;
   private volatile boolean closed;
@@ -72,6 +95,18 @@ final class Hdf5FileReader implements FormatReader {
     if (!Files.isRegularFile(path)) {
       throw new CorruptDataException("HDF5 file " + path + " of " + description
           + " is missing; the store rebuilds it from the raw copy when there is one");
+    }
+    if (!Hdf5Format.hasHdf5Signature(path)) {
+      throw new CorruptDataException("file " + path + " of " + description + " is not an hdf5 file (it does not"
+          + " start with the HDF5 signature), so format hdf5 cannot read it; the store rebuilds it from the raw"
+          + " copy when there is one");
+    }
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+      fileSize = channel.size();
+    } catch (IOException e) {
+      throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be opened for reading ("
+          + e + "); check its permissions, or let the store rebuild it from the raw copy", e);
     }
     synchronized (NativeHdf5.LOCK) {
       try {
@@ -84,18 +119,25 @@ final class Hdf5FileReader implements FormatReader {
           H5.H5Pclose(fapl);
         }
         if (!H5.H5Lexists(file, Hdf5Layout.GROUP, H5P_DEFAULT)) {
-          throw new CorruptDataException("HDF5 file " + path + " of " + description + " has no group '/"
-              + Hdf5Layout.GROUP + "'; it was not written by optstore's hdf5 format");
+          throw corruptAtOpen("has no group '/" + Hdf5Layout.GROUP + "'; it was not written by optstore's hdf5 format");
         }
         group = H5.H5Gopen(file, Hdf5Layout.GROUP, H5P_DEFAULT);
         long version = Hdf5Io.readLong(group, Hdf5Layout.ATTR_LAYOUT_VERSION);
         if (version > Hdf5Layout.VERSION || version < 1) {
-          throw new CorruptDataException("HDF5 file " + path + " of " + description + " has layout version "
-              + version + " but this optstore reads versions 1.." + Hdf5Layout.VERSION
-              + "; upgrade optstore's format-hdf5 to read it");
+          throw corruptAtOpen("has layout version " + version + " but this optstore reads versions 1.."
+              + Hdf5Layout.VERSION + "; upgrade optstore's format-hdf5 to read it");
         }
         rowCount = Hdf5Io.readLong(group, Hdf5Layout.ATTR_ROW_COUNT);
-        chunkRows = (int) Hdf5Io.readLong(group, Hdf5Layout.ATTR_CHUNK_ROWS);
+        long rows = Hdf5Io.readLong(group, Hdf5Layout.ATTR_CHUNK_ROWS);
+        if (rowCount < 0 || rows < 1 || rows > (1 << 24)) {
+          throw corruptAtOpen("has row_count " + rowCount + " and chunk_rows " + rows + ", which no writer makes");
+        }
+        chunkRows = (int) rows;
+        long chunks = (rowCount + chunkRows - 1) / chunkRows;
+        if (chunks > Integer.MAX_VALUE - 8) {
+          throw corruptAtOpen("has " + chunks + " chunks per column, more than a reader can index");
+        }
+        chunkCount = (int) chunks;
         String[] names = Hdf5Io.hasAttribute(group, Hdf5Layout.ATTR_COLUMN_NAMES)
             ? Hdf5Io.readStrings(group, Hdf5Layout.ATTR_COLUMN_NAMES) : new String[0];
         String[] types = names.length > 0 ? Hdf5Io.readStrings(group, Hdf5Layout.ATTR_COLUMN_TYPES) : new String[0];
@@ -111,51 +153,159 @@ final class Hdf5FileReader implements FormatReader {
         String expected = spec.checksums().get(Hdf5Layout.CHECKSUM_KEY);
         String actual = Hdf5Layout.layoutChecksum(schema, rowCount, chunkRows, tMin, tMax, sorted);
         if (expected != null && !expected.equalsIgnoreCase(actual)) {
-          throw new CorruptDataException("HDF5 file " + path + " of " + description + ": layout attributes of /"
-              + Hdf5Layout.GROUP + " have CRC32C " + actual + " but the manifest recorded " + expected
-              + "; the file is not the one that was written");
+          throw corruptAtOpen(": layout attributes of /" + Hdf5Layout.GROUP + " have CRC32C " + actual
+              + " but the manifest recorded " + expected + "; the file is not the one that was written");
         }
         int n = schema.size();
         datasets = new long[n];
         maskDatasets = new long[n];
-        memTypes = new long[n];
+        pipelines = new FilterPipeline[n];
+        maskPipelines = new FilterPipeline[n];
+        addresses = new long[n][];
+        sizes = new int[n][];
+        filterMasks = new int[n][];
+        maskAddresses = new long[n][];
+        maskSizes = new int[n][];
+        maskFilterMasks = new int[n][];
         dictionaries = new StringDictionary[n];
-        java.util.Arrays.fill(datasets, -1);
-        java.util.Arrays.fill(maskDatasets, -1);
+        Arrays.fill(datasets, -1);
+        Arrays.fill(maskDatasets, -1);
         boolean hasNulls = H5.H5Lexists(group, Hdf5Layout.NULLS_GROUP, H5P_DEFAULT);
         for (int i = 0; i < n; i++) {
           String link = Hdf5Layout.linkName(names[i]);
           datasets[i] = H5.H5Dopen(group, link, H5P_DEFAULT);
-          long[] dims = Hdf5Io.dims(datasets[i]);
-          if (dims.length != 1 || dims[0] != rowCount) {
-            throw new CorruptDataException("HDF5 file " + path + " of " + description + ": column '" + names[i]
-                + "' has " + (dims.length == 1 ? dims[0] + " rows" : "rank " + dims.length) + " but the file has "
-                + rowCount + " rows");
-          }
-          memTypes[i] = memType(schema.field(i).type(), datasets[i]);
+          pipelines[i] = checkColumnDataset(datasets[i], "column '" + names[i] + "'", schema.field(i).type());
+          addresses[i] = unknownLocations();
+          sizes[i] = new int[chunkCount];
+          filterMasks[i] = new int[chunkCount];
           String maskLink = Hdf5Layout.NULLS_GROUP + "/" + link;
           if (hasNulls && H5.H5Lexists(group, maskLink, H5P_DEFAULT)) {
             maskDatasets[i] = H5.H5Dopen(group, maskLink, H5P_DEFAULT);
+            maskPipelines[i] = checkColumnDataset(maskDatasets[i], "null mask of column '" + names[i] + "'", null);
+            maskAddresses[i] = unknownLocations();
+            maskSizes[i] = new int[chunkCount];
+            maskFilterMasks[i] = new int[chunkCount];
           }
         }
-        int chunks = schema.timeColumnIndex() >= 0 ? (int) ((rowCount + chunkRows - 1) / chunkRows) : 0;
-        chunkMin = new long[chunks];
-        chunkMax = new long[chunks];
-        if (chunks > 0) {
+        int timeChunks = schema.timeColumnIndex() >= 0 ? chunkCount : 0;
+        chunkMin = new long[timeChunks];
+        chunkMax = new long[timeChunks];
+        if (timeChunks > 0) {
           readWhole(Hdf5Layout.CHUNKS_GROUP + "/" + Hdf5Layout.CHUNK_TIME_MIN, chunkMin);
           readWhole(Hdf5Layout.CHUNKS_GROUP + "/" + Hdf5Layout.CHUNK_TIME_MAX, chunkMax);
         }
       } catch (RuntimeException e) {
         closeIds();
+        closeChannel();
         if (e instanceof CorruptDataException c) {
           throw c;
         }
-        throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be opened: its"
-            + " metadata failed a checksum, is truncated or is not optstore's layout (" + e.getClass().getSimpleName()
-            + ": " + e.getMessage() + "); the store rebuilds it from the raw copy when there is one", e);
+        throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be opened by format"
+            + " hdf5: its metadata failed a checksum, is truncated or is not optstore's layout ("
+            + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the store rebuilds it from the raw copy"
+            + " when there is one", e);
       }
     }
     LOG.debug("opened {} ({} rows, {} columns)", path, rowCount, schema.size());
+  }
+
+  private CorruptDataException corruptAtOpen(String what) {
+    return new CorruptDataException("HDF5 file " + path + " of " + description + " " + what);
+  }
+
+  private long[] unknownLocations() {
+    long[] a = new long[chunkCount];
+    Arrays.fill(a, UNKNOWN);
+    return a;
+  }
+
+  /**
+   * Checks that a column's dataset is what the writer makes — one dimension of {@link #rowCount}
+   * rows, chunks of {@link #chunkRows}, the file type of the column type ({@code null}: a uint8
+   * null mask), filters shuffle, deflate, Fletcher-32 — and returns its filter pipeline.
+   */
+  private FilterPipeline checkColumnDataset(long dataset, String what, ColumnType type) throws HDF5Exception {
+    long[] dims = Hdf5Io.dims(dataset);
+    if (dims.length != 1 || dims[0] != rowCount) {
+      throw corruptAtOpen(": " + what + " has " + (dims.length == 1 ? dims[0] + " rows" : "rank " + dims.length)
+          + " but the file has " + rowCount + " rows");
+    }
+    long ftype = H5.H5Dget_type(dataset);
+    int elementSize;
+    try {
+      elementSize = checkType(ftype, what, type);
+    } finally {
+      H5.H5Tclose(ftype);
+    }
+    long dcpl = H5.H5Dget_create_plist(dataset);
+    try {
+      long[] chunk = new long[1];
+      if (H5.H5Pget_layout(dcpl) != HDF5Constants.H5D_CHUNKED || H5.H5Pget_chunk(dcpl, 1, chunk) != 1
+          || chunk[0] != chunkRows) {
+        throw corruptAtOpen(": " + what + " is not stored in chunks of " + chunkRows + " rows");
+      }
+      int count = H5.H5Pget_nfilters(dcpl);
+      int[] filters = new int[count];
+      for (int f = 0; f < count; f++) {
+        filters[f] = H5.H5Pget_filter(dcpl, f, new int[1], new long[] {8}, new int[8], 64, new String[1],
+            new int[1]);
+      }
+      FilterPipeline p = FilterPipeline.forReading(elementSize, chunkRows, filters);
+      if (p == null) {
+        throw corruptAtOpen(": " + what + " has the filters " + Arrays.toString(filters) + "; optstore writes"
+            + " shuffle (2), deflate (1) and Fletcher-32 (3), always ending in Fletcher-32");
+      }
+      return p;
+    } finally {
+      H5.H5Pclose(dcpl);
+    }
+  }
+
+  /** The element size of the file type expected for {@code type}; anything else is refused. */
+  private int checkType(long ftype, String what, ColumnType type) throws HDF5Exception {
+    long want;
+    long owned = -1;
+    int size;
+    if (type == null) {
+      want = HDF5Constants.H5T_STD_U8LE;
+      size = 1;
+    } else {
+      switch (type) {
+        case TIMESTAMP, INT64 -> {
+          want = HDF5Constants.H5T_STD_I64LE;
+          size = 8;
+        }
+        case INT32, STRING -> {
+          want = HDF5Constants.H5T_STD_I32LE;
+          size = 4;
+        }
+        case FLOAT64 -> {
+          want = HDF5Constants.H5T_IEEE_F64LE;
+          size = 8;
+        }
+        case FLOAT32 -> {
+          want = HDF5Constants.H5T_IEEE_F32LE;
+          size = 4;
+        }
+        case BOOL -> {
+          owned = Hdf5Io.boolType();
+          want = owned;
+          size = 1;
+        }
+        default -> throw new AssertionError(type);
+      }
+    }
+    try {
+      if (!H5.H5Tequal(ftype, want)) {
+        throw corruptAtOpen(": " + what + " is not stored with the HDF5 type optstore writes for "
+            + (type == null ? "null masks" : type));
+      }
+    } finally {
+      if (owned >= 0) {
+        H5.H5Tclose(owned);
+      }
+    }
+    return size;
   }
 
   private void readWhole(String link, long[] out) throws HDF5Exception {
@@ -163,24 +313,12 @@ final class Hdf5FileReader implements FormatReader {
     try {
       long[] dims = Hdf5Io.dims(d);
       if (dims.length != 1 || dims[0] != out.length) {
-        throw new CorruptDataException("HDF5 file " + path + " of " + description + ": chunk index " + link
-            + " does not have one entry per chunk (" + out.length + ")");
+        throw corruptAtOpen(": chunk index " + link + " does not have one entry per chunk (" + out.length + ")");
       }
       Hdf5Io.read(d, HDF5Constants.H5T_NATIVE_INT64, 0, out.length, out);
     } finally {
       H5.H5Dclose(d);
     }
-  }
-
-  private static long memType(ColumnType type, long dataset) throws HDF5Exception {
-    return switch (type) {
-      case TIMESTAMP, INT64 -> HDF5Constants.H5T_NATIVE_INT64;
-      case INT32, STRING -> HDF5Constants.H5T_NATIVE_INT32;
-      case FLOAT64 -> HDF5Constants.H5T_NATIVE_DOUBLE;
-      case FLOAT32 -> HDF5Constants.H5T_NATIVE_FLOAT;
-      // the file's own enum type, so HDF5 converts nothing
-      case BOOL -> H5.H5Dget_type(dataset);
-    };
   }
 
   @Override
@@ -204,8 +342,8 @@ final class Hdf5FileReader implements FormatReader {
 
   @Override
   public Frame read(BoundQuery query) {
-    long[] range = rowRange(query);
-    return readRows(query.readColumns(), range[0], (int) (range[1] - range[0]));
+    RowRange range = rowRange(query);
+    return readRows(query.readColumns(), range.from, (int) (range.to - range.from), range);
   }
 
   @Override
@@ -213,11 +351,15 @@ final class Hdf5FileReader implements FormatReader {
     if (batchRows < 1) {
       throw new org.optstore.InvalidArgumentException("batchRows must be at least 1, got " + batchRows);
     }
-    long[] range = rowRange(query);
+    RowRange range = rowRange(query);
     List<String> columns = query.readColumns();
     Schema out = schema.project(columns);
     return new FrameStream() {
-      long next = range[0];
+      long next = range.from;
+      // rows [bufferFrom, bufferFrom + buffer.rowCount()) read ahead to the end of a chunk, so that
+      // batches smaller than a chunk do not decode it again and again
+      Frame buffer;
+      long bufferFrom;
 
       @Override
       public Schema schema() {
@@ -226,7 +368,7 @@ final class Hdf5FileReader implements FormatReader {
 
       @Override
       public boolean hasNext() {
-        return next < range[1];
+        return next < range.to;
       }
 
       @Override
@@ -234,24 +376,30 @@ final class Hdf5FileReader implements FormatReader {
         if (!hasNext()) {
           throw new NoSuchElementException("no more batches of " + description);
         }
-        int n = (int) Math.min(batchRows, range[1] - next);
-        Frame f = readRows(columns, next, n);
+        int n = (int) Math.min(batchRows, range.to - next);
+        if (buffer == null || next + n > bufferFrom + buffer.rowCount()) {
+          long end = Math.min(range.to, Math.max(next + n, ((next + n + chunkRows - 1) / chunkRows) * chunkRows));
+          buffer = readRows(columns, next, (int) Math.min(Integer.MAX_VALUE - 8, end - next), range);
+          bufferFrom = next;
+        }
+        int at = (int) (next - bufferFrom);
+        Frame f = at == 0 && n == buffer.rowCount() ? buffer : buffer.slice(at, at + n);
         next += n;
         return f;
       }
 
       @Override
       public void close() {
-        next = range[1];
+        next = range.to;
+        buffer = null;
       }
     };
   }
 
   @Override
   public List<Block> blocks() {
-    int chunks = (int) ((rowCount + chunkRows - 1) / chunkRows);
-    List<Block> out = new ArrayList<>(chunks);
-    for (int c = 0; c < chunks; c++) {
+    List<Block> out = new ArrayList<>(chunkCount);
+    for (int c = 0; c < chunkCount; c++) {
       long first = (long) c * chunkRows;
       int n = (int) Math.min(chunkRows, rowCount - first);
       boolean timed = chunkMin.length > 0;
@@ -265,28 +413,42 @@ final class Hdf5FileReader implements FormatReader {
     long first = (long) block * chunkRows;
     if (block < 0 || first >= rowCount) {
       throw new org.optstore.InvalidArgumentException("block " + block + " is outside the "
-          + blocks().size() + " blocks of " + description);
+          + chunkCount + " blocks of " + description);
     }
     int n = (int) Math.min(chunkRows, rowCount - first);
-    return readRows(List.of(column), first, n).column(0);
+    return readRows(List.of(column), first, n, null).column(0);
   }
 
-  /** The rows {@code [from, to)} a query needs: the time range's rows when it can be cut, else all. */
-  private long[] rowRange(BoundQuery query) {
+  /**
+   * The rows {@code [from, to)} a query needs, and the time column's chunks decoded to find them
+   * (chunk index and values, or -1 and null).
+   */
+  private record RowRange(long from, long to, int chunkA, long[] timesA, int chunkB, long[] timesB) {
+    long[] decodedTimes(int chunk) {
+      return chunk == chunkA ? timesA : chunk == chunkB ? timesB : null;
+    }
+  }
+
+  private RowRange rowRange(BoundQuery query) {
     if (!timeRangeApplies(query)) {
-      return new long[] {0, rowCount};
+      return new RowRange(0, rowCount, -1, null, -1, null);
     }
     TimeRange r = query.timeRange();
     if (r.isEmpty() || rowCount == 0) {
-      return new long[] {0, 0};
+      return new RowRange(0, 0, -1, null, -1, null);
     }
-    long lo = r.hasFrom() ? firstRowAtOrAfter(r.fromMicros()) : 0;
-    long hi = r.hasTo() ? firstRowAtOrAfter(r.toMicros()) : rowCount;
-    return new long[] {lo, Math.max(lo, hi)};
+    long[] decoded = new long[] {-1, -1};
+    long[][] times = new long[2][];
+    long lo = r.hasFrom() ? firstRowAtOrAfter(r.fromMicros(), decoded, times, 0) : 0;
+    long hi = r.hasTo() ? firstRowAtOrAfter(r.toMicros(), decoded, times, 1) : rowCount;
+    return new RowRange(lo, Math.max(lo, hi), (int) decoded[0], times[0], (int) decoded[1], times[1]);
   }
 
-  /** The first row whose time is {@code >= t}, or {@link #rowCount} when none is. */
-  private long firstRowAtOrAfter(long t) {
+  /**
+   * The first row whose time is {@code >= t}, or {@link #rowCount} when none is. A boundary chunk
+   * it decodes is kept in {@code decoded[slot]}/{@code times[slot]} for the read that follows.
+   */
+  private long firstRowAtOrAfter(long t, long[] decoded, long[][] times, int slot) {
     // chunks are in time order: the first chunk whose maximum reaches t holds the answer
     int lo = 0;
     int hi = chunkMax.length;
@@ -305,22 +467,19 @@ final class Hdf5FileReader implements FormatReader {
     if (chunkMin[lo] >= t) {
       return first;
     }
-    int n = (int) Math.min(chunkRows, rowCount - first);
-    long[] times = new long[n];
-    int ti = schema.timeColumnIndex();
-    synchronized (NativeHdf5.LOCK) {
-      checkOpen();
-      try {
-        Hdf5Io.read(datasets[ti], memTypes[ti], first, n, times);
-      } catch (RuntimeException e) {
-        throw corrupt(schema.field(ti).name(), first, n, e);
-      }
+    long[] values;
+    if (slot == 1 && decoded[0] == lo) {
+      values = times[0];
+    } else {
+      values = decodeTimeChunk(lo);
+      decoded[slot] = lo;
+      times[slot] = values;
     }
     int a = 0;
-    int b = n;
+    int b = values.length;
     while (a < b) {
       int mid = (a + b) >>> 1;
-      if (times[mid] < t) {
+      if (values[mid] < t) {
         a = mid + 1;
       } else {
         b = mid;
@@ -329,21 +488,73 @@ final class Hdf5FileReader implements FormatReader {
     return first + a;
   }
 
-  private Frame readRows(List<String> columns, long first, int n) {
-    Frame.Builder b = Frame.builder();
+  /** The time column's values in chunk {@code c}. */
+  private long[] decodeTimeChunk(int c) {
+    int ti = schema.timeColumnIndex();
+    long first = (long) c * chunkRows;
+    long[] values = new long[(int) Math.min(chunkRows, rowCount - first)];
+    Piece p;
     synchronized (NativeHdf5.LOCK) {
       checkOpen();
-      for (String name : columns) {
-        int i = schema.indexOf(name);
-        try {
-          b.column(name, readColumn(i, first, n));
-        } catch (RuntimeException e) {
-          if (e instanceof org.optstore.DataStoreException d) {
-            throw d;
+      p = locate(ti, false, c, 0, values.length, values, 0);
+    }
+    decodeAll(List.of(p), first, values.length);
+    return values;
+  }
+
+  /** One stored chunk, or the part of it that a read needs, and where its values go. */
+  private record Piece(int column, boolean mask, int chunk, long address, int size, int filterMask, int from,
+      int count, Object dest, int destPos) {}
+
+  private Frame readRows(List<String> columns, long first, int n, RowRange decodedTimes) {
+    int[] index = new int[columns.size()];
+    Object[] values = new Object[columns.size()];
+    byte[][] masks = new byte[columns.size()][];
+    List<Piece> pieces = new ArrayList<>();
+    StringDictionary[] dicts = new StringDictionary[columns.size()];
+    int timeIndex = schema.timeColumnIndex();
+    for (int k = 0; k < columns.size(); k++) {
+      int i = schema.indexOf(columns.get(k));
+      index[k] = i;
+      values[k] = newValues(schema.field(i).type(), n);
+      if (maskDatasets[i] >= 0) {
+        masks[k] = new byte[n];
+      }
+    }
+    long end = first + n;
+    int c0 = (int) (first / chunkRows);
+    int c1 = n == 0 ? c0 - 1 : (int) ((end - 1) / chunkRows);
+    synchronized (NativeHdf5.LOCK) {
+      checkOpen();
+      for (int k = 0; k < columns.size(); k++) {
+        int i = index[k];
+        for (int c = c0; c <= c1; c++) {
+          long chunkFirst = (long) c * chunkRows;
+          int from = (int) (Math.max(first, chunkFirst) - chunkFirst);
+          int count = (int) (Math.min(end, chunkFirst + chunkRows) - chunkFirst) - from;
+          int destPos = (int) (chunkFirst + from - first);
+          long[] reuse = i == timeIndex && decodedTimes != null ? decodedTimes.decodedTimes(c) : null;
+          if (reuse != null) {
+            System.arraycopy(reuse, from, values[k], destPos, count);
+          } else {
+            pieces.add(locate(i, false, c, from, count, values[k], destPos));
           }
-          throw corrupt(name, first, n, e);
+          if (masks[k] != null) {
+            Piece m = locate(i, true, c, from, count, masks[k], destPos);
+            if (m != null) {
+              pieces.add(m);
+            }
+          }
+        }
+        if (schema.field(i).type() == ColumnType.STRING) {
+          dicts[k] = dictionary(i);
         }
       }
+    }
+    decodeAll(pieces, first, n);
+    Frame.Builder b = Frame.builder();
+    for (int k = 0; k < columns.size(); k++) {
+      b.column(columns.get(k), column(index[k], values[k], masks[k], dicts[k], first, n));
     }
     String time = schema.timeColumn().orElse(null);
     if (time != null && columns.contains(time)) {
@@ -354,52 +565,123 @@ final class Hdf5FileReader implements FormatReader {
     return b.build();
   }
 
-  private Column readColumn(int i, long first, int n) throws HDF5Exception {
+  private static Object newValues(ColumnType type, int n) {
+    return switch (type) {
+      case TIMESTAMP, INT64 -> new long[n];
+      case INT32, STRING -> new int[n];
+      case FLOAT64 -> new double[n];
+      case FLOAT32 -> new float[n];
+      case BOOL -> new byte[n];
+    };
+  }
+
+  /**
+   * Where chunk {@code c} of column {@code i} (or of its null mask) is stored; under the lock. A
+   * mask chunk that was never written (no nulls up to there) is {@code null}.
+   */
+  private Piece locate(int i, boolean mask, int c, int from, int count, Object dest, int destPos) {
+    long[] addr = mask ? maskAddresses[i] : addresses[i];
+    int[] size = mask ? maskSizes[i] : sizes[i];
+    int[] fm = mask ? maskFilterMasks[i] : filterMasks[i];
+    String what = mask ? "null mask of column '" + schema.field(i).name() + "'" : "column '"
+        + schema.field(i).name() + "'";
+    if (addr[c] == UNKNOWN) {
+      DirectChunks.Location loc;
+      try {
+        loc = DirectChunks.locate(mask ? maskDatasets[i] : datasets[i], (long) c * chunkRows);
+      } catch (RuntimeException e) {
+        throw corruptChunk(what, c, "its chunk index could not be read (" + e.getMessage() + ")", e);
+      }
+      FilterPipeline p = mask ? maskPipelines[i] : pipelines[i];
+      if (loc.allocated() && (loc.size() < 4 || loc.size() > 2L * p.maxStoredBytes() + 1024
+          || loc.address() < 0 || loc.address() > fileSize - loc.size())) {
+        throw corruptChunk(what, c, "the chunk index places it at byte " + loc.address() + " with " + loc.size()
+            + " bytes, outside the file's " + fileSize + " bytes", null);
+      }
+      if (!loc.allocated() && !mask) {
+        throw corruptChunk(what, c, "the chunk was never written (the chunk index has no entry for it)", null);
+      }
+      size[c] = (int) loc.size();
+      fm[c] = loc.filterMask();
+      addr[c] = loc.address();
+    }
+    if (addr[c] == DirectChunks.UNALLOCATED) {
+      return null;
+    }
+    return new Piece(i, mask, c, addr[c], size[c], fm[c], from, count, dest, destPos);
+  }
+
+  /** Reads and decodes the pieces on this thread and the workers. */
+  private void decodeAll(List<Piece> pieces, long first, int n) {
+    try {
+      CodecWorkers.runAll(pieces.size(), (k, scratch) -> decode(pieces.get(k), scratch),
+          "reading rows " + first + ".." + (first + n) + " of " + description);
+    } catch (ExecutionException e) {
+      Throwable t = e.getCause();
+      throw new DataStoreException("reading " + path + " of " + description + " failed (" + t + ")", t);
+    }
+  }
+
+  private void decode(Piece p, FilterPipeline.Scratch scratch) {
+    String what = p.mask ? "null mask of column '" + schema.field(p.column).name() + "'" : "column '"
+        + schema.field(p.column).name() + "'";
+    byte[] raw = scratch.raw(p.size);
+    ByteBuffer buf = ByteBuffer.wrap(raw, 0, p.size);
+    try {
+      while (buf.hasRemaining()) {
+        if (channel.read(buf, p.address + buf.position()) < 0) {
+          throw corruptChunk(what, p.chunk, "the file ends inside the chunk (at byte " + fileSize + ")", null);
+        }
+      }
+    } catch (ClosedChannelException e) {
+      throw new org.optstore.StoreClosedException("reader of " + description + " (" + path + ") was closed during"
+          + " a read");
+    } catch (IOException e) {
+      throw new DataStoreException("reading " + path + " of " + description + " failed (" + e + "); check the"
+          + " disk", e);
+    }
+    FilterPipeline pipeline = p.mask ? maskPipelines[p.column] : pipelines[p.column];
+    try {
+      pipeline.decode(raw, p.size, p.filterMask, p.dest, p.destPos, p.from, p.count, scratch);
+    } catch (FilterPipeline.BadChunkException e) {
+      throw corruptChunk(what, p.chunk, e.getMessage(), e);
+    }
+  }
+
+  private Column column(int i, Object values, byte[] mask, StringDictionary dict, long first, int n) {
     NullMask nulls = NullMask.none(n);
-    if (maskDatasets[i] >= 0) {
-      byte[] m = new byte[n];
-      Hdf5Io.read(maskDatasets[i], HDF5Constants.H5T_NATIVE_UINT8, first, n, m);
-      boolean[] isNull = new boolean[n];
+    if (mask != null) {
+      long[] words = new long[(n + 63) >>> 6];
       boolean any = false;
       for (int r = 0; r < n; r++) {
-        isNull[r] = m[r] != 0;
-        any |= isNull[r];
+        if (mask[r] != 0) {
+          words[r >>> 6] |= 1L << r;
+          any = true;
+        }
       }
       if (any) {
-        nulls = NullMask.of(isNull);
+        nulls = NullMask.fromWords(words, n);
       }
     }
     ColumnType type = schema.field(i).type();
     switch (type) {
       case TIMESTAMP, INT64 -> {
-        long[] v = new long[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        return LongColumn.wrap(type, v, nulls);
+        return LongColumn.wrap(type, (long[]) values, nulls);
       }
       case INT32 -> {
-        int[] v = new int[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        return IntColumn.wrap(type, v, nulls);
+        return IntColumn.wrap(type, (int[]) values, nulls);
       }
       case FLOAT64 -> {
-        double[] v = new double[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        return DoubleColumn.wrap(type, v, nulls);
+        return DoubleColumn.wrap(type, (double[]) values, nulls);
       }
       case FLOAT32 -> {
-        float[] v = new float[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        return FloatColumn.wrap(type, v, nulls);
+        return FloatColumn.wrap(type, (float[]) values, nulls);
       }
       case BOOL -> {
-        byte[] v = new byte[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        return BoolColumn.wrap(v, nulls);
+        return BoolColumn.wrap((byte[]) values, nulls);
       }
       case STRING -> {
-        int[] v = new int[n];
-        Hdf5Io.read(datasets[i], memTypes[i], first, n, v);
-        StringDictionary dict = dictionary(i);
+        int[] v = (int[]) values;
         int size = dict.size();
         for (int r = 0; r < n; r++) {
           int c = v[r];
@@ -419,38 +701,49 @@ final class Hdf5FileReader implements FormatReader {
     }
   }
 
-  private StringDictionary dictionary(int i) throws HDF5Exception {
+  /** The dictionary of STRING column {@code i}, read once; under the lock. */
+  private StringDictionary dictionary(int i) {
     StringDictionary d = dictionaries[i];
     if (d != null) {
       return d;
     }
-    long ds = H5.H5Dopen(group, Hdf5Layout.DICTIONARIES_GROUP + "/" + Hdf5Layout.linkName(schema.field(i).name()),
-        H5P_DEFAULT);
     try {
-      long type = H5.H5Dget_type(ds);
+      long ds = H5.H5Dopen(group, Hdf5Layout.DICTIONARIES_GROUP + "/" + Hdf5Layout.linkName(schema.field(i).name()),
+          H5P_DEFAULT);
       try {
-        int width = (int) H5.H5Tget_size(type);
-        int n = (int) Hdf5Io.dims(ds)[0];
-        byte[] buf = new byte[Math.multiplyExact(n, width)];
-        Hdf5Io.read(ds, type, 0, n, buf);
-        int[] offsets = new int[n + 1];
-        int out = 0;
-        for (int k = 0; k < n; k++) {
-          int s = k * width;
-          int e = s + width;
-          while (e > s && buf[e - 1] == 0) {
-            e--;
+        long type = H5.H5Dget_type(ds);
+        try {
+          int width = (int) H5.H5Tget_size(type);
+          int count = (int) Hdf5Io.dims(ds)[0];
+          byte[] buf = new byte[Math.multiplyExact(count, width)];
+          Hdf5Io.read(ds, type, 0, count, buf);
+          int[] offsets = new int[count + 1];
+          int out = 0;
+          for (int k = 0; k < count; k++) {
+            int s = k * width;
+            int e = s + width;
+            while (e > s && buf[e - 1] == 0) {
+              e--;
+            }
+            System.arraycopy(buf, s, buf, out, e - s);
+            out += e - s;
+            offsets[k + 1] = out;
           }
-          System.arraycopy(buf, s, buf, out, e - s);
-          out += e - s;
-          offsets[k + 1] = out;
+          d = StringDictionary.ofUtf8(ByteBuffer.wrap(buf, 0, out), offsets);
+        } finally {
+          H5.H5Tclose(type);
         }
-        d = StringDictionary.ofUtf8(ByteBuffer.wrap(buf, 0, out), offsets);
       } finally {
-        H5.H5Tclose(type);
+        H5.H5Dclose(ds);
       }
-    } finally {
-      H5.H5Dclose(ds);
+    } catch (RuntimeException e) {
+      if (e instanceof DataStoreException x) {
+        throw x;
+      }
+      throw new CorruptDataException("HDF5 file " + path + " of " + description + ": the dictionary of column '"
+          + schema.field(i).name() + "' could not be read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "); it failed a checksum or is damaged; the store rebuilds the file from the raw copy when there is"
+          + " one", e);
     }
     dictionaries[i] = d;
     return d;
@@ -462,11 +755,11 @@ final class Hdf5FileReader implements FormatReader {
     }
   }
 
-  private CorruptDataException corrupt(String column, long first, int n, Exception e) {
-    return new CorruptDataException("HDF5 file " + path + " of " + description + ": reading column '" + column
-        + "' rows " + first + ".." + (first + n) + " failed (" + e.getClass().getSimpleName() + ": "
-        + e.getMessage() + "); a chunk failed its Fletcher-32 checksum or could not be decompressed; the store"
-        + " rebuilds the file from the raw copy when there is one", e);
+  private CorruptDataException corruptChunk(String what, int chunk, String why, Throwable cause) {
+    long first = (long) chunk * chunkRows;
+    return new CorruptDataException("HDF5 file " + path + " of " + description + ": reading " + what + " rows "
+        + first + ".." + Math.min(rowCount, first + chunkRows) + " (chunk " + chunk + ") failed: " + why
+        + "; the store rebuilds the file from the raw copy when there is one", cause);
   }
 
   @Override
@@ -478,6 +771,17 @@ final class Hdf5FileReader implements FormatReader {
       closed = true;
       closeIds();
     }
+    closeChannel();
+  }
+
+  private void closeChannel() {
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("closing {} failed", path, e);
+    }
   }
 
   private void closeIds() {
@@ -485,9 +789,6 @@ final class Hdf5FileReader implements FormatReader {
       for (int i = 0; i < datasets.length; i++) {
         Hdf5Io.closeQuietly(datasets[i], 'd');
         Hdf5Io.closeQuietly(maskDatasets[i], 'd');
-        if (schema.field(i).type() == ColumnType.BOOL) {
-          Hdf5Io.closeQuietly(memTypes[i], 't');
-        }
       }
     }
     Hdf5Io.closeQuietly(group, 'g');

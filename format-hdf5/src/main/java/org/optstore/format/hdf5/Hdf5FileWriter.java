@@ -7,11 +7,14 @@ import hdf.hdf5lib.HDF5Constants;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import org.bytedeco.javacpp.BytePointer;
 import org.optstore.BoolColumn;
 import org.optstore.Column;
 import org.optstore.ColumnType;
@@ -32,9 +35,12 @@ import org.optstore.spi.WriteSpec;
 import org.optstore.spi.WriteSummary;
 
 /**
- * Writes one HDF5 file. Rows are staged per column in chunk-sized arrays and written one whole
- * chunk at a time, so HDF5 compresses each chunk once whatever the batch sizes. Used by one thread;
- * every native call holds {@link NativeHdf5#LOCK}.
+ * Writes one HDF5 file. Rows are staged per column in chunk-sized arrays; each full chunk of every
+ * column is filtered (shuffle, deflate, Fletcher-32, see {@link FilterPipeline}) on the
+ * {@link CodecWorkers} while the next rows are staged, and the filtered chunks are handed to HDF5
+ * in row order with {@code H5Dwrite_chunk}, so the library's single thread only places bytes. At
+ * most {@link #inFlight} chunk groups are being filtered at once. Used by one thread; every
+ * native call holds {@link NativeHdf5#LOCK}.
  */
 final class Hdf5FileWriter implements FormatWriter {
 
@@ -46,9 +52,15 @@ final class Hdf5FileWriter implements FormatWriter {
   private final int timeIndex;
   private final ColumnSink[] sinks;
 
+  /** Chunk groups (one chunk of every column) submitted and not yet written, in row order. */
+  private final ArrayDeque<ChunkGroup> pending = new ArrayDeque<>();
+  private final int inFlight = Math.max(2, 2 * CodecWorkers.THREADS);
+  private BytePointer nativeChunk;
+
   private long file = -1;
   private long group = -1;
   private long nullsGroup = -1;
+  /** Rows handed to the workers; rows written to the file are {@code written - rows pending}. */
   private long written;
   private int staged;
   private boolean finished;
@@ -81,9 +93,12 @@ final class Hdf5FileWriter implements FormatWriter {
         Hdf5Io.writeString(file, Hdf5Layout.ATTR_FORMAT, "optstore");
         Hdf5Io.writeLong(file, Hdf5Layout.ATTR_LAYOUT_VERSION, Hdf5Layout.VERSION);
         group = H5.H5Gcreate(file, Hdf5Layout.GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        int widest = 1;
         for (int i = 0; i < sinks.length; i++) {
           sinks[i] = new ColumnSink(schema.field(i));
+          widest = Math.max(widest, sinks[i].pipeline.maxStoredBytes());
         }
+        nativeChunk = new BytePointer(widest);
       } catch (RuntimeException e) {
         closeIds();
         throw failure("create", e);
@@ -152,25 +167,52 @@ final class Hdf5FileWriter implements FormatWriter {
       timeMax = Math.max(timeMax, max);
       chunkTimes.add(new long[] {min, max});
     }
-    synchronized (NativeHdf5.LOCK) {
-      try {
-        for (ColumnSink s : sinks) {
-          s.flush(written, staged);
-        }
-      } catch (RuntimeException e) {
-        throw failure("write rows " + written + ".." + (written + staged) + " of", e);
-      }
+    ChunkGroup g = new ChunkGroup(written, staged, sinks.length);
+    for (int c = 0; c < sinks.length; c++) {
+      sinks[c].submit(g, c);
     }
+    pending.addLast(g);
     written += staged;
     staged = 0;
+    while (pending.size() >= inFlight) {
+      writeOldestGroup();
+    }
+  }
+
+  /** Waits for the oldest group's chunks and hands them to HDF5. */
+  private void writeOldestGroup() {
+    ChunkGroup g = pending.removeFirst();
+    String rows = "rows " + g.firstRow + ".." + (g.firstRow + g.rows);
+    FilterPipeline.EncodedChunk[] data = new FilterPipeline.EncodedChunk[sinks.length];
+    FilterPipeline.EncodedChunk[] masks = new FilterPipeline.EncodedChunk[sinks.length];
+    for (int c = 0; c < sinks.length; c++) {
+      data[c] = CodecWorkers.await(g.data[c], "filtering " + rows + " of " + description);
+      masks[c] = g.masks[c] == null ? null : CodecWorkers.await(g.masks[c], "filtering " + rows + " of "
+          + description);
+    }
+    synchronized (NativeHdf5.LOCK) {
+      try {
+        for (int c = 0; c < sinks.length; c++) {
+          sinks[c].write(g, data[c], masks[c]);
+        }
+      } catch (RuntimeException e) {
+        throw failure("write " + rows + " of", e);
+      }
+    }
+    for (int c = 0; c < sinks.length; c++) {
+      sinks[c].recycle(g, c);
+    }
   }
 
   @Override
   public WriteSummary finish() {
-    if (finished) {
-      throw new IllegalStateException("writer of " + description + " is already finished");
+    if (finished || closed) {
+      throw new IllegalStateException("writer of " + description + " is already " + (finished ? "finished" : "closed"));
     }
     flushChunk();
+    while (!pending.isEmpty()) {
+      writeOldestGroup();
+    }
     synchronized (NativeHdf5.LOCK) {
       try {
         long dictionaries = -1;
@@ -248,6 +290,10 @@ final class Hdf5FileWriter implements FormatWriter {
       return;
     }
     closed = true;
+    for (ChunkGroup g : pending) {
+      g.cancel();
+    }
+    pending.clear();
     synchronized (NativeHdf5.LOCK) {
       closeIds();
     }
@@ -270,6 +316,66 @@ final class Hdf5FileWriter implements FormatWriter {
     nullsGroup = -1;
     group = -1;
     file = -1;
+    if (nativeChunk != null) {
+      nativeChunk.deallocate();
+      nativeChunk = null;
+    }
+  }
+
+  /** Grows the native buffer that chunks pass through to at least {@code bytes}. */
+  private void ensureNativeChunk(int bytes) {
+    if (nativeChunk.capacity() < bytes) {
+      nativeChunk.deallocate();
+      nativeChunk = new BytePointer(bytes);
+    }
+  }
+
+  /** One chunk of every column: the rows, and each column's filtering in progress. */
+  private static final class ChunkGroup {
+    final long firstRow;
+    final int rows;
+    final Future<FilterPipeline.EncodedChunk>[] data;
+    final Future<FilterPipeline.EncodedChunk>[] masks;
+    final Object[] values;
+    final byte[][] maskValues;
+
+    @SuppressWarnings("unchecked")
+    ChunkGroup(long firstRow, int rows, int columns) {
+      this.firstRow = firstRow;
+      this.rows = rows;
+      this.data = new Future[columns];
+      this.masks = new Future[columns];
+      this.values = new Object[columns];
+      this.maskValues = new byte[columns][];
+    }
+
+    void cancel() {
+      for (int c = 0; c < data.length; c++) {
+        if (data[c] != null) {
+          data[c].cancel(false);
+        }
+        if (masks[c] != null) {
+          masks[c].cancel(false);
+        }
+      }
+    }
+  }
+
+  private static FilterPipeline.EncodedChunk encode(FilterPipeline pipeline, Object values, int rows) {
+    FilterPipeline.Scratch scratch = CodecWorkers.borrow();
+    try {
+      return pipeline.encode(values, rows, scratch);
+    } finally {
+      CodecWorkers.giveBack(scratch);
+    }
+  }
+
+  private static int elementSize(ColumnType type) {
+    return switch (type) {
+      case TIMESTAMP, INT64, FLOAT64 -> 8;
+      case INT32, FLOAT32, STRING -> 4;
+      case BOOL -> 1;
+    };
   }
 
   private DataStoreException failure(String what, Exception e) {
@@ -284,13 +390,19 @@ final class Hdf5FileWriter implements FormatWriter {
   /** One column's staging arrays and datasets. */
   private final class ColumnSink {
     final Field field;
-    final Object values;
-    final byte[] mask;
+    final FilterPipeline pipeline;
+    final FilterPipeline maskPipeline;
+    /** The chunk being staged; handed to the workers when full and replaced from {@link #spare}. */
+    Object values;
+    byte[] mask;
     boolean maskDirty;
+    /** Set once a chunk with nulls was submitted: every later chunk's mask is written too. */
+    boolean maskStarted;
+    final ArrayDeque<Object> spare = new ArrayDeque<>();
+    final ArrayDeque<byte[]> spareMasks = new ArrayDeque<>();
     long dataset = -1;
     long maskDataset = -1;
     long fileType = -1;
-    final long memType;
     // STRING only
     final Map<String, Integer> codes;
     final List<String> entries;
@@ -299,40 +411,24 @@ final class Hdf5FileWriter implements FormatWriter {
       this.field = field;
       this.mask = new byte[chunkRows];
       String link = Hdf5Layout.linkName(field.name());
+      values = newValues();
       switch (field.type()) {
-        case TIMESTAMP, INT64 -> {
-          values = new long[chunkRows];
-          memType = HDF5Constants.H5T_NATIVE_INT64;
+        case TIMESTAMP, INT64 ->
           dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I64LE, chunkRows, deflateLevel);
-        }
-        case INT32 -> {
-          values = new int[chunkRows];
-          memType = HDF5Constants.H5T_NATIVE_INT32;
+        case INT32, STRING ->
           dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I32LE, chunkRows, deflateLevel);
-        }
-        case FLOAT64 -> {
-          values = new double[chunkRows];
-          memType = HDF5Constants.H5T_NATIVE_DOUBLE;
+        case FLOAT64 ->
           dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_IEEE_F64LE, chunkRows, deflateLevel);
-        }
-        case FLOAT32 -> {
-          values = new float[chunkRows];
-          memType = HDF5Constants.H5T_NATIVE_FLOAT;
+        case FLOAT32 ->
           dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_IEEE_F32LE, chunkRows, deflateLevel);
-        }
         case BOOL -> {
-          values = new byte[chunkRows];
           fileType = Hdf5Io.boolType();
-          memType = fileType;
           dataset = Hdf5Io.createColumn(group, link, fileType, chunkRows, deflateLevel);
-        }
-        case STRING -> {
-          values = new int[chunkRows];
-          memType = HDF5Constants.H5T_NATIVE_INT32;
-          dataset = Hdf5Io.createColumn(group, link, HDF5Constants.H5T_STD_I32LE, chunkRows, deflateLevel);
         }
         default -> throw new AssertionError(field.type());
       }
+      pipeline = FilterPipeline.forWriting(elementSize(field.type()), chunkRows, deflateLevel);
+      maskPipeline = FilterPipeline.forWriting(1, chunkRows, deflateLevel);
       Hdf5Io.writeString(dataset, Hdf5Layout.ATTR_TYPE, field.type().name());
       Hdf5Io.writeString(dataset, Hdf5Layout.ATTR_NAME, field.name());
       if (field.type() == ColumnType.TIMESTAMP) {
@@ -341,6 +437,16 @@ final class Hdf5FileWriter implements FormatWriter {
       boolean strings = field.type() == ColumnType.STRING;
       codes = strings ? new HashMap<>() : null;
       entries = strings ? new ArrayList<>() : null;
+    }
+
+    private Object newValues() {
+      return switch (field.type()) {
+        case TIMESTAMP, INT64 -> new long[chunkRows];
+        case INT32, STRING -> new int[chunkRows];
+        case FLOAT64 -> new double[chunkRows];
+        case FLOAT32 -> new float[chunkRows];
+        case BOOL -> new byte[chunkRows];
+      };
     }
 
     /** Copies rows {@code [from, from + n)} of {@code column} to staging position {@code at}. */
@@ -409,20 +515,52 @@ final class Hdf5FileWriter implements FormatWriter {
       return code;
     }
 
-    void flush(long start, int n) throws HDF5Exception {
-      Hdf5Io.append(dataset, memType, start, n, values);
-      if (maskDirty && maskDataset < 0) {
+    /** Hands the staged chunk (and its null mask, once the column has nulls) to the workers. */
+    void submit(ChunkGroup g, int c) {
+      Object v = values;
+      int rows = g.rows;
+      g.values[c] = v;
+      g.data[c] = CodecWorkers.submit(() -> encode(pipeline, v, rows));
+      values = spare.isEmpty() ? newValues() : spare.removeFirst();
+      maskStarted |= maskDirty;
+      maskDirty = false;
+      if (maskStarted) {
+        byte[] m = mask;
+        g.maskValues[c] = m;
+        g.masks[c] = CodecWorkers.submit(() -> encode(maskPipeline, m, rows));
+        mask = spareMasks.isEmpty() ? new byte[chunkRows] : spareMasks.removeFirst();
+      }
+    }
+
+    /** Writes a group's filtered chunks of this column; the dataset grows to the group's last row. */
+    void write(ChunkGroup g, FilterPipeline.EncodedChunk data, FilterPipeline.EncodedChunk maskChunk)
+        throws HDF5Exception {
+      long end = g.firstRow + g.rows;
+      ensureNativeChunk(Math.max(data.length(), maskChunk == null ? 0 : maskChunk.length()));
+      H5.H5Dset_extent(dataset, new long[] {end});
+      DirectChunks.write(dataset, g.firstRow, data.filterMask(), data.bytes(), data.length(), nativeChunk);
+      if (maskChunk == null) {
+        return;
+      }
+      if (maskDataset < 0) {
         if (nullsGroup < 0) {
           nullsGroup = H5.H5Gcreate(group, Hdf5Layout.NULLS_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         }
-        // rows before this chunk had no nulls: the dataset's fill value (0) stands for them
+        // rows before this chunk had no nulls: their chunks stay unallocated and read as the fill value 0
         maskDataset = Hdf5Io.createColumn(nullsGroup, Hdf5Layout.linkName(field.name()), HDF5Constants.H5T_STD_U8LE,
             chunkRows, deflateLevel);
       }
-      if (maskDataset >= 0) {
-        Hdf5Io.append(maskDataset, HDF5Constants.H5T_NATIVE_UINT8, start, n, mask);
+      H5.H5Dset_extent(maskDataset, new long[] {end});
+      DirectChunks.write(maskDataset, g.firstRow, maskChunk.filterMask(), maskChunk.bytes(), maskChunk.length(),
+          nativeChunk);
+    }
+
+    /** Takes back the staging arrays of a written group. */
+    void recycle(ChunkGroup g, int c) {
+      spare.addLast(g.values[c]);
+      if (g.maskValues[c] != null) {
+        spareMasks.addLast(g.maskValues[c]);
       }
-      maskDirty = false;
     }
 
     void writeDictionary(long dictionaries) throws HDF5Exception {

@@ -35,8 +35,9 @@ import org.optstore.spi.WriteTarget;
  *
  * <p>The natives come from {@code org.bytedeco:hdf5} with a platform classifier; where they do not
  * load, {@link #availability()} says why and the store falls back to another format. The HDF5
- * library is not thread-safe: this format serialises all native calls, so reads of different files
- * do not run in parallel. Thread-safe.
+ * library is not thread-safe: this format serialises all native calls, while chunks are filtered
+ * and decoded in Java on a small shared pool of daemon threads (one per processor), so writes and
+ * reads use every core and concurrent reads overlap. Thread-safe.
  */
 public final class Hdf5Format implements StorageFormat {
 
@@ -167,7 +168,8 @@ public final class Hdf5Format implements StorageFormat {
     return hasHdf5Signature(file);
   }
 
-  private static boolean hasHdf5Signature(Path file) {
+  /** Whether the file starts with the HDF5 signature (optstore writes no user block before it). */
+  static boolean hasHdf5Signature(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(HDF5_SIGNATURE.length);
       return java.util.Arrays.equals(head, HDF5_SIGNATURE);

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * natives of the platform classifier on the classpath. The {@code hdf.hdf5lib.H5} class then runs
  * its own loader in its static initialiser, which would print a stack trace when it looks for the
  * library on {@code java.library.path}; pointing its {@code hdf.hdf5lib.H5.hdf5lib} property at the
- * file JavaCPP already loaded makes that a no-op.
+ * file JavaCPP already loaded makes that a no-op. The JavaCPP binding of the C API ({@code
+ * org.bytedeco.hdf5.global.hdf5}) is loaded too, for the chunk calls the classic API lacks (see
+ * {@link DirectChunks}); both link the same {@code libhdf5}.
  */
 final class NativeHdf5 {
 
@@ -55,6 +57,8 @@ final class NativeHdf5 {
     try {
       platform = org.bytedeco.javacpp.Loader.getPlatform();
       org.bytedeco.javacpp.Loader.load(org.bytedeco.hdf5.hdf5_java.class);
+      // the C API binding, for direct chunk writes and chunk locations (see DirectChunks)
+      org.bytedeco.javacpp.Loader.load(org.bytedeco.hdf5.global.hdf5.class);
       String lib = org.bytedeco.javacpp.Loader.getLoadedLibraries().get("hdf5_java");
       if (lib != null && System.getProperty(H5_LIBRARY_PATH_PROPERTY) == null) {
         System.setProperty(H5_LIBRARY_PATH_PROPERTY, lib);

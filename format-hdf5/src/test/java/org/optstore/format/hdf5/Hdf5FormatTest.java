@@ -331,6 +331,142 @@ class Hdf5FormatTest {
   }
 
   @Test
+  void defaultSizeChunksWithNullsRoundTripThroughEveryReadPath() {
+    int n = 3 * Hdf5Layout.DEFAULT_CHUNK_ROWS + 4321;
+    Frame ticks = TicksFrames.ticks(n);
+    boolean[] nul = new boolean[n];
+    for (int i = 100_000; i < n; i += 13) {
+      nul[i] = true; // nulls only from the second chunk on: the first mask chunk is never written
+    }
+    double[] price = ticks.doubles("price").toArray();
+    Frame f = Frame.builder().column("ts", ticks.column("ts")).column("symbol", ticks.column("symbol"))
+        .column("price", DoubleColumn.wrap(ColumnType.FLOAT64, price, NullMask.of(nul)))
+        .column("volume", ticks.column("volume")).column("flag", ticks.column("flag")).timeColumn("ts").build();
+    Path p = dir.resolve("default.h5");
+    WriteSummary s = Hdf5Files.write(p, f, 50_000, Hdf5Layout.DEFAULT_CHUNK_ROWS, "deflate-1");
+    try (FormatReader r = Hdf5Files.open(p, s)) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(f);
+      long t0 = TicksFrames.START_MICROS;
+      for (int[] rows : new int[][] {{0, n}, {1, 2}, {65_535, 65_537}, {70_000, 200_000}, {131_072, 196_608},
+          {n - 1, n}, {5, 5}}) {
+        var q = Query.builder().timeRange(TimeRange.ofMicros(t0 + rows[0] * 1_000_000L, t0 + rows[1] * 1_000_000L))
+            .build().bind(r.schema());
+        assertThat(r.read(q)).as("rows %d..%d", rows[0], rows[1]).isEqualTo(f.slice(rows[0], rows[1]));
+        List<Frame> parts = new ArrayList<>();
+        try (FrameStream st = r.stream(q, 30_000)) {
+          st.forEachRemaining(parts::add);
+        }
+        assertThat(parts.isEmpty() ? f.slice(0, 0) : Frame.concat(parts)).isEqualTo(f.slice(rows[0], rows[1]));
+      }
+      for (int b = 0; b < r.blocks().size(); b++) {
+        Block blk = r.blocks().get(b);
+        assertThat(r.readBlock(b, "price")).isEqualTo(f.column("price")
+            .slice((int) blk.firstRow(), (int) blk.firstRow() + blk.rowCount()));
+      }
+    }
+  }
+
+  /** Replaces dataset /data/{@code name} of a written file with one made by {@code create}. */
+  private static void replaceDataset(Path p, String name, java.util.function.LongUnaryOperator create) {
+    synchronized (NativeHdf5.LOCK) {
+      long file = hdf.hdf5lib.H5.H5Fopen(p.toString(), hdf.hdf5lib.HDF5Constants.H5F_ACC_RDWR,
+          hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+      try {
+        long group = hdf.hdf5lib.H5.H5Gopen(file, "data", hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+        try {
+          hdf.hdf5lib.H5.H5Ldelete(group, name, hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+          hdf.hdf5lib.H5.H5Dclose(create.applyAsLong(group));
+        } finally {
+          hdf.hdf5lib.H5.H5Gclose(group);
+        }
+      } finally {
+        hdf.hdf5lib.H5.H5Fclose(file);
+      }
+    }
+  }
+
+  @Test
+  void columnDatasetsThatAreNotWhatTheWriterMakesAreRefused() {
+    Frame f = TicksFrames.ticks(300);
+    long i64 = hdf.hdf5lib.HDF5Constants.H5T_STD_I64LE;
+    long f64 = hdf.hdf5lib.HDF5Constants.H5T_IEEE_F64LE;
+    // the price column stored as integers
+    Path type = dir.resolve("type.h5");
+    WriteSummary s1 = Hdf5Files.write(type, f, 300, 100, "deflate-1");
+    replaceDataset(type, "price", g -> filled(Hdf5Io.createColumn(g, "price", i64, 100, 1), 300));
+    assertThatThrownBy(() -> Hdf5Files.open(type, s1)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining(type.toString()).hasMessageContaining("column 'price'")
+        .hasMessageContaining("FLOAT64");
+    // the price column without its Fletcher-32 checksum
+    Path filters = dir.resolve("filters.h5");
+    WriteSummary s2 = Hdf5Files.write(filters, f, 300, 100, "deflate-1");
+    replaceDataset(filters, "price", g -> {
+      long space = hdf.hdf5lib.H5.H5Screate_simple(1, new long[] {300}, new long[] {-1});
+      long dcpl = hdf.hdf5lib.H5.H5Pcreate(hdf.hdf5lib.HDF5Constants.H5P_DATASET_CREATE);
+      hdf.hdf5lib.H5.H5Pset_chunk(dcpl, 1, new long[] {100});
+      hdf.hdf5lib.H5.H5Pset_deflate(dcpl, 1);
+      long d = hdf.hdf5lib.H5.H5Dcreate(g, "price", f64, space, hdf.hdf5lib.HDF5Constants.H5P_DEFAULT, dcpl,
+          hdf.hdf5lib.HDF5Constants.H5P_DEFAULT);
+      hdf.hdf5lib.H5.H5Pclose(dcpl);
+      hdf.hdf5lib.H5.H5Sclose(space);
+      return d;
+    });
+    assertThatThrownBy(() -> Hdf5Files.open(filters, s2)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("column 'price'").hasMessageContaining("Fletcher-32");
+    // a column of the right shape whose chunks were never written reads as an error, not as zeros
+    Path empty = dir.resolve("unwritten.h5");
+    WriteSummary s3 = Hdf5Files.write(empty, f, 300, 100, "deflate-1");
+    replaceDataset(empty, "price", g -> {
+      long d = Hdf5Io.createColumn(g, "price", f64, 100, 1);
+      hdf.hdf5lib.H5.H5Dset_extent(d, new long[] {300});
+      return d;
+    });
+    try (FormatReader r = Hdf5Files.open(empty, s3)) {
+      assertThat(r.read(Query.builder().columns("volume").build().bind(r.schema()))).isEqualTo(f.project("volume"));
+      assertThatThrownBy(() -> r.read(Query.all().bind(r.schema()))).isInstanceOf(CorruptDataException.class)
+          .hasMessageContaining("column 'price' rows 0..100").hasMessageContaining("never written");
+    }
+  }
+
+  /** A dataset grown to {@code rows} rows of zeros written through HDF5. */
+  private static long filled(long dataset, int rows) {
+    Hdf5Io.append(dataset, hdf.hdf5lib.HDF5Constants.H5T_NATIVE_INT64, 0, rows, new long[rows]);
+    return dataset;
+  }
+
+  @Test
+  void aWriterClosedWithChunksInFlightStopsCleanlyAndCannotFinish() {
+    Frame f = TicksFrames.ticks(20_000);
+    WriteSpec spec = new WriteSpec(f.schema(), "deflate-9", -1, "dataset 'aborted'", Map.of("chunk-rows", "1000"));
+    var w = Hdf5Files.FORMAT.createWriter(Hdf5Files.target(dir.resolve("aborted.h5")), spec);
+    w.write(f); // twenty chunk groups handed to the workers, some still being filtered
+    w.close();
+    w.close();
+    assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> w.write(f)).isInstanceOf(IllegalStateException.class);
+    // the workers are free for the next writer
+    Path p = dir.resolve("after.h5");
+    WriteSummary s = Hdf5Files.write(p, f, 20_000, 1000, "deflate-1");
+    try (FormatReader r = Hdf5Files.open(p, s)) {
+      assertThat(r.read(Query.all().bind(r.schema()))).isEqualTo(f);
+    }
+  }
+
+  @Test
+  void readsAfterCloseFailAndEarlierFramesStayValid() {
+    Frame f = TicksFrames.ticks(1000);
+    Path p = dir.resolve("closed.h5");
+    WriteSummary s = Hdf5Files.write(p, f, 1000, 256, "deflate-1");
+    FormatReader r = Hdf5Files.open(p, s);
+    Frame before = r.read(Query.all().bind(r.schema()));
+    r.close();
+    r.close();
+    assertThatThrownBy(() -> r.read(Query.all().bind(r.schema())))
+        .isInstanceOf(org.optstore.StoreClosedException.class).hasMessageContaining("closed");
+    assertThat(before).isEqualTo(f);
+  }
+
+  @Test
   void stringsEndingInNulAreRefusedRatherThanChanged() {
     Frame f = Frame.builder().column("s", StringColumn.of("ok", "bad\0")).build();
     assertThatThrownBy(() -> Hdf5Files.write(dir.resolve("nul.h5"), f, 2, 64, "deflate-1"))

@@ -38,10 +38,40 @@ class Hdf5InteropTest {
   @Test
   void h5pyReadsOurFilesWithIdenticalSums() throws IOException {
     InteropTools.requirePython("h5py", "numpy");
-    Frame ticks = TicksFrames.ticks(5000);
-    boolean[] nul = new boolean[5000];
+    h5pySums(5000, 1024);
+  }
+
+  /**
+   * Chunks of the default size, where the price column's noisy low bytes are stored blocks inside
+   * the zlib stream: h5py and h5dump read them exactly.
+   */
+  @Test
+  void h5pyAndH5dumpReadDefaultSizeChunksWithStoredPlanes() throws IOException {
+    InteropTools.requirePython("h5py", "numpy");
+    InteropTools.requireH5dump();
+    Path p = h5pySums(140_000, Hdf5Layout.DEFAULT_CHUNK_ROWS);
+    Frame ticks = TicksFrames.ticks(140_000);
+    for (int start : new int[] {0, 65_530, 139_990}) {
+      InteropTools.Output o = InteropTools.run(List.of("h5dump", "-m", "%.17g", "-d", "/data/price", "-s",
+          Integer.toString(start), "-c", "10", p.toString()), 60);
+      assertThat(o.exitCode()).as(o.text()).isZero();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+)\\): ([-0-9.eE+]+)").matcher(o.text());
+      int seen = 0;
+      while (m.find()) {
+        int row = Integer.parseInt(m.group(1));
+        assertThat(Double.parseDouble(m.group(2))).as("h5dump price row %d", row)
+            .isEqualTo(ticks.doubles("price").get(row));
+        seen++;
+      }
+      assertThat(seen).as(o.text()).isEqualTo(10);
+    }
+  }
+
+  private Path h5pySums(int n, int chunkRows) throws IOException {
+    Frame ticks = TicksFrames.ticks(n);
+    boolean[] nul = new boolean[n];
     long[] v2 = ticks.longs("volume").toArray();
-    for (int i = 0; i < 5000; i += 7) {
+    for (int i = 0; i < n; i += 7) {
       nul[i] = true;
     }
     Frame f = Frame.builder().column("ts", ticks.column("ts")).column("symbol", ticks.column("symbol"))
@@ -49,8 +79,8 @@ class Hdf5InteropTest {
         .column("flag", ticks.column("flag"))
         .column("volume2", org.optstore.LongColumn.wrap(ColumnType.INT64, v2, org.optstore.NullMask.of(nul)))
         .timeColumn("ts").build();
-    Path p = dir.resolve("ticks.h5");
-    Hdf5Files.write(p, f, 1234, 1024, "deflate-1");
+    Path p = dir.resolve("ticks-" + chunkRows + ".h5");
+    Hdf5Files.write(p, f, 12_345, chunkRows, "deflate-1");
     Map<String, String[]> got = new HashMap<>();
     for (String line : InteropTools.python(H5PY_SUMS, p.toString()).strip().split("\n")) {
       String[] parts = line.strip().split(" ", 2);
@@ -61,7 +91,7 @@ class Hdf5InteropTest {
     long priceBits = 0;
     int flags = 0;
     int sym042 = 0;
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < n; i++) {
       tsSum += f.longs("ts").get(i);
       volSum += f.longs("volume").get(i);
       priceBits += Double.doubleToRawLongBits(f.doubles("price").get(i));
@@ -73,8 +103,9 @@ class Hdf5InteropTest {
     assertThat(got.get("volume")).containsExactly(Long.toString(volSum), "int64");
     assertThat(got.get("pricebits")).containsExactly(Long.toUnsignedString(priceBits), "float64");
     assertThat(got.get("flag")).containsExactly(Integer.toString(flags), "bool");
-    assertThat(got.get("sym042")).containsExactly(Integer.toString(sym042), "5000");
-    assertThat(got.get("nulls")).containsExactly("715");
+    assertThat(got.get("sym042")).containsExactly(Integer.toString(sym042), Integer.toString(n));
+    assertThat(got.get("nulls")).containsExactly(Integer.toString((n + 6) / 7));
+    return p;
   }
 
   @Test

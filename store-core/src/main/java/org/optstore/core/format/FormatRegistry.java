@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.optstore.FormatUnavailableException;
 import org.optstore.spi.Availability;
+import org.optstore.spi.Capability;
 import org.optstore.spi.StorageFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,8 @@ public final class FormatRegistry {
 
   /**
    * Finds the formats a class loader offers and asks each once whether it can run. A format that
-   * fails to load or is unavailable is skipped with one WARN naming why.
+   * fails to load is skipped with one WARN naming why; one that is unavailable is reported by
+   * {@link #choose}, so that it gets exactly one WARN line.
    *
    * @param loader the class loader whose {@code META-INF/services} entries count
    * @return the registry
@@ -80,9 +82,6 @@ public final class FormatRegistry {
       } catch (RuntimeException | LinkageError e) {
         a = Availability.unavailable(e.toString());
       }
-      if (!a.available()) {
-        LOG.warn("storage format '{}' is unavailable and is skipped: {}", name, a.reason());
-      }
       found.put(name, f);
       avail.put(name, a);
     }
@@ -125,13 +124,20 @@ public final class FormatRegistry {
 
   /**
    * The fallback chain: the configured format when available, else the available format with
-   * the highest priority, with one WARN naming the configured one, why, and the choice.
+   * the highest priority, with one WARN naming the configured one, why, and the choice. Every
+   * other unavailable format gets one WARN saying it is skipped and why.
    *
    * @param configured the configured format's name
    * @return the format to write with
    * @throws FormatUnavailableException when no format is available
    */
   public StorageFormat choose(String configured) {
+    for (Map.Entry<String, Availability> e : availability.entrySet()) {
+      if (!e.getValue().available() && !e.getKey().equals(configured)) {
+        LOG.warn("storage format '{}' is unavailable and is skipped: {}", e.getKey(),
+            e.getValue().reason());
+      }
+    }
     Optional<StorageFormat> f = available(configured);
     if (f.isPresent()) {
       return f.get();
@@ -154,6 +160,21 @@ public final class FormatRegistry {
       }
     }
     return list.stream().max(Comparator.comparingInt(StorageFormat::priority));
+  }
+
+  /**
+   * @return the available formats that import foreign files ({@link Capability#IMPORT}), highest
+   *     priority first
+   */
+  public List<StorageFormat> importers() {
+    List<StorageFormat> list = new ArrayList<>();
+    for (StorageFormat f : formats.values()) {
+      if (availability.get(f.name()).available() && f.capabilities().contains(Capability.IMPORT)) {
+        list.add(f);
+      }
+    }
+    list.sort(Comparator.comparingInt(StorageFormat::priority).reversed());
+    return List.copyOf(list);
   }
 
   /** @return every format found, e.g. {@code parquet (available), hdf5 (unavailable: ...)} */

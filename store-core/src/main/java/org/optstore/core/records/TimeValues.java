@@ -103,10 +103,9 @@ public final class TimeValues {
 
   private long parse(String s, String column, long row) {
     String text = s.trim();
-    if (unit != null && !text.isEmpty() && text.chars().allMatch(ch -> ch >= '0' && ch <= '9'
-        || ch == '-')) {
+    if (unit != null && !text.isEmpty() && digitsOrMinus(text)) {
       try {
-        return fromEpoch(Long.parseLong(text), column, row);
+        return epochMicros(Long.parseLong(text), column, row);
       } catch (NumberFormatException e) {
         // not a plain integer: try the date forms below
       }
@@ -132,31 +131,89 @@ public final class TimeValues {
     return TimeRange.toMicros(i);
   }
 
-  private long fromEpoch(Number n, String column, long row) {
-    if (unit == null) {
-      throw new SchemaException("time column '" + column + "' row " + row + " holds the number "
-          + n + " but no epoch unit was given; set WriteOptions.epochUnit (SECONDS, MILLISECONDS, "
-          + "MICROSECONDS or NANOSECONDS)");
+  private static boolean digitsOrMinus(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if ((ch < '0' || ch > '9') && ch != '-') {
+        return false;
+      }
     }
-    long perUnit = switch (unit) {
+    return true;
+  }
+
+  private long fromEpoch(Number n, String column, long row) {
+    if (n instanceof Double || n instanceof Float || n instanceof BigDecimal) {
+      return epochMicros(n.doubleValue(), column, row);
+    }
+    long v = n instanceof BigInteger b ? b.longValueExact() : n.longValue();
+    return epochMicros(v, column, row);
+  }
+
+  /**
+   * A number of the options' epoch unit as epoch microseconds (for readers of typed values that
+   * do not box them).
+   *
+   * @param v the number
+   * @param column the column, for messages
+   * @param row the row, for messages
+   * @return epoch microseconds
+   * @throws SchemaException when no epoch unit was given or the value is out of range
+   */
+  public long epochMicros(long v, String column, long row) {
+    long perUnit = perUnit();
+    if (perUnit < 0) {
+      throw noUnit(Long.toString(v), column, row);
+    }
+    try {
+      return perUnit == 0 ? Math.floorDiv(v, 1000L) : Math.multiplyExact(v, perUnit);
+    } catch (ArithmeticException e) {
+      throw new SchemaException("time column '" + column + "' row " + row + ": value '" + v
+          + "' is outside the range of epoch microseconds (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * As {@link #epochMicros(long, String, long)} for a decimal number; sub-microsecond digits are
+   * truncated toward negative infinity.
+   *
+   * @param d the number
+   * @param column the column, for messages
+   * @param row the row, for messages
+   * @return epoch microseconds
+   */
+  public long epochMicros(double d, String column, long row) {
+    long perUnit = perUnit();
+    if (perUnit < 0) {
+      throw noUnit(Double.toString(d), column, row);
+    }
+    if (!Double.isFinite(d)) {
+      throw new SchemaException("time column '" + column + "' row " + row + " holds " + d
+          + ", which is not a time");
+    }
+    double micros = perUnit == 0 ? d / 1000.0 : d * perUnit;
+    if (micros >= 0x1p63 || micros < -0x1p63) {
+      throw new SchemaException("time column '" + column + "' row " + row + ": value '" + d
+          + "' is outside the range of epoch microseconds (overflow)");
+    }
+    return (long) Math.floor(micros);
+  }
+
+  private static SchemaException noUnit(String n, String column, long row) {
+    return new SchemaException("time column '" + column + "' row " + row + " holds the number "
+        + n + " but no epoch unit was given; set WriteOptions.epochUnit (SECONDS, MILLISECONDS, "
+        + "MICROSECONDS or NANOSECONDS)");
+  }
+
+  /** @return microseconds per unit, 0 for nanoseconds (divided), -1 without a unit */
+  private long perUnit() {
+    if (unit == null) {
+      return -1;
+    }
+    return switch (unit) {
       case SECONDS -> 1_000_000L;
       case MILLISECONDS -> 1_000L;
       case MICROSECONDS -> 1L;
-      default -> 0L; // NANOSECONDS: divided below
+      default -> 0L; // NANOSECONDS: divided
     };
-    if (n instanceof Double || n instanceof Float || n instanceof BigDecimal) {
-      double d = n.doubleValue();
-      if (!Double.isFinite(d)) {
-        throw new SchemaException("time column '" + column + "' row " + row + " holds " + d
-            + ", which is not a time");
-      }
-      double micros = perUnit == 0 ? d / 1000.0 : d * perUnit;
-      if (micros >= 0x1p63 || micros < -0x1p63) {
-        throw new ArithmeticException("overflow");
-      }
-      return (long) Math.floor(micros);
-    }
-    long v = n instanceof BigInteger b ? b.longValueExact() : n.longValue();
-    return perUnit == 0 ? Math.floorDiv(v, 1000L) : Math.multiplyExact(v, perUnit);
   }
 }
