@@ -112,6 +112,9 @@ final class ColumnCursor {
       load(p);
       int from = (int) (row + done - table.firstRow[p]);
       int take = Math.min(n - done, table.rows[p] - from);
+      if (take <= 0 || from < 0) {
+        throw new IOException("no page holds row " + (row + done) + " of a row group in " + decoder.where(table, p));
+      }
       switch (kind) {
         case TIMESTAMP: case INT64: System.arraycopy(pl, from, al, done, take); break;
         case INT32: System.arraycopy(pi, from, ai, done, take); break;

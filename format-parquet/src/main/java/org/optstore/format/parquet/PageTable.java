@@ -111,7 +111,12 @@ final class PageTable {
   /** Index of the page holding {@code row} (within the row group). */
   int pageOf(long row) {
     int idx = Arrays.binarySearch(firstRow, 0, count, row);
-    return idx >= 0 ? idx : -idx - 2;
+    idx = idx >= 0 ? idx : -idx - 2;
+    // pages of zero rows share their first row with the next page: take the one holding the row
+    while (idx + 1 < count && firstRow[idx + 1] <= row) {
+      idx++;
+    }
+    return Math.max(idx, 0);
   }
 
   private void grow() {
