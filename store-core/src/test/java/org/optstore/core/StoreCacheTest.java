@@ -154,13 +154,47 @@ class StoreCacheTest {
   }
 
   @Test
-  void zeroCacheBytesTurnTheCacheOffAndReadsStillAgree() {
-    StoreConfig off = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
+  void zeroCacheBytesKeepOpenReadersButDecodeNoBlocks() {
+    StoreConfig noData = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
         "storage_format", BlockTestFormat.NAME, "cache_max_bytes", 0));
-    assertThat(off.cacheMaxBytes()).isZero();
+    assertThat(noData.cacheMaxBytes()).isZero();
     Frame f;
-    try (DataStore s = TestStores.open(off)) {
+    try (DataStore s = TestStores.open(noData)) {
       f = store(s, "t", 5000, 0);
+      long opens = ColumnarTestFormat.OPENS.get();
+      long closes = ColumnarTestFormat.CLOSES.get();
+      long decoded = ColumnarTestFormat.BLOCK_READS.get();
+      for (int i = 0; i < 3; i++) {
+        assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(f.slice(0, 3600));
+      }
+      // one open, kept; every read answered by the format itself, nothing decoded into the cache
+      assertThat(ColumnarTestFormat.OPENS.get() - opens).isEqualTo(1);
+      assertThat(ColumnarTestFormat.CLOSES.get() - closes).isZero();
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isZero();
+      CacheStats st = s.cacheStats();
+      assertThat(st.hitCount()).isEqualTo(2);
+      assertThat(st.missCount()).isEqualTo(1);
+      assertThat(st.bytesHeld()).isZero();
+      assertThat(st.entries()).isEqualTo(1);
+      // a new version replaces the kept reader at once
+      Frame g = store(s, "t", 5000, 7);
+      assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(g.slice(0, 3600 - 7));
+      assertThat(ColumnarTestFormat.OPENS.get() - opens).isEqualTo(2);
+      assertThat(ColumnarTestFormat.CLOSES.get() - closes).isEqualTo(1);
+    }
+    try (DataStore s = TestStores.open(noData.toBuilder().cacheMaxBytes(64L << 20).build())) {
+      assertThat(s.retrieve("t", hours(0, 1)).frame().rowCount()).isEqualTo(3600 - 7);
+      assertThat(s.cacheStats().bytesHeld()).isPositive();
+    }
+  }
+
+  @Test
+  void zeroCacheEntriesTurnTheCacheOffAndReadsStillAgree() {
+    StoreConfig off = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
+        "storage_format", BlockTestFormat.NAME, "cache_size", 0));
+    assertThat(off.cacheMaxEntries()).isZero();
+    try (DataStore s = TestStores.open(off)) {
+      Frame f = store(s, "t", 5000, 0);
       long opens = ColumnarTestFormat.OPENS.get();
       long closes = ColumnarTestFormat.CLOSES.get();
       long decoded = ColumnarTestFormat.BLOCK_READS.get();
@@ -171,10 +205,6 @@ class StoreCacheTest {
       assertThat(ColumnarTestFormat.CLOSES.get() - closes).isEqualTo(3);
       assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isZero();
       assertThat(s.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
-    }
-    try (DataStore s = TestStores.open(off.toBuilder().cacheMaxBytes(64L << 20).build())) {
-      assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(f.slice(0, 3600));
-      assertThat(s.cacheStats().bytesHeld()).isPositive();
     }
   }
 

@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * version than the newest one seen gets a reader of its own that is never cached, so an old
  * version can never be served from the cache after a newer one became current.
  *
- * <p>{@code maxBytes == 0} or {@code maxEntries == 0} turns the cache off: every read opens its
- * own reader and closes it afterwards, and nothing is counted. Thread-safe.
+ * <p>{@code maxBytes == 0} turns the data cache off: no block is cached, but open readers are
+ * still kept (up to {@code maxEntries}), so that a read neither reopens nor re-verifies its file;
+ * each read is answered by the format itself. {@code maxEntries == 0} turns the cache off
+ * altogether: every read opens its own reader and closes it afterwards, and nothing is counted.
+ * Thread-safe.
  */
 public final class ReadCache {
   private static final Logger LOG = LoggerFactory.getLogger(ReadCache.class);
@@ -50,13 +53,13 @@ public final class ReadCache {
 
   private final boolean enabled;
   private final Cache<VersionKey, ReaderEntry> readers;
-  private final Cache<BlockKey, CachedBlock> blocks;
+  private final Cache<BlockKey, CachedBlock> blocks; // null when the data cache is off
   /** Per dataset, the newest version any read or commit has shown this cache. */
   private final Map<String, VersionKey> newest = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
-   * @param maxBytes the most bytes of decoded blocks held; 0 turns the cache off
+   * @param maxBytes the most bytes of decoded blocks held; 0 caches no blocks (readers only)
    * @param maxEntries the most open readers (dataset versions) held; 0 turns the cache off
    * @param ttl how long an entry lives after it was loaded; null for no expiry
    * @return the cache
@@ -71,7 +74,7 @@ public final class ReadCache {
       throw new IllegalArgumentException("cache bounds must not be negative and a TTL must be "
           + "positive: bytes " + maxBytes + ", entries " + maxEntries + ", ttl " + ttl);
     }
-    this.enabled = maxBytes > 0 && maxEntries > 0;
+    this.enabled = maxEntries > 0;
     if (!enabled) {
       this.readers = null;
       this.blocks = null;
@@ -82,22 +85,28 @@ public final class ReadCache {
         .ticker(ticker)
         .executor(Runnable::run) // removal work on the caller's thread: readers close promptly
         .recordStats();
-    Caffeine<Object, Object> b = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
-        .ticker(ticker)
-        .executor(Runnable::run)
-        .recordStats();
     if (ttl != null) {
       r.expireAfterWrite(ttl);
-      b.expireAfterWrite(ttl);
     }
-    this.blocks = b.<BlockKey, CachedBlock>weigher((k, v) -> v.weight())
-        .<BlockKey, CachedBlock>removalListener((k, v, cause) -> {
-          if (k != null) {
-            k.owner().cachedBlocks.remove(k);
-          }
-        })
-        .build();
+    if (maxBytes > 0) {
+      Caffeine<Object, Object> b = Caffeine.newBuilder()
+          .maximumWeight(maxBytes)
+          .ticker(ticker)
+          .executor(Runnable::run)
+          .recordStats();
+      if (ttl != null) {
+        b.expireAfterWrite(ttl);
+      }
+      this.blocks = b.<BlockKey, CachedBlock>weigher((k, v) -> v.weight())
+          .<BlockKey, CachedBlock>removalListener((k, v, cause) -> {
+            if (k != null) {
+              k.owner().cachedBlocks.remove(k);
+            }
+          })
+          .build();
+    } else {
+      this.blocks = null;
+    }
     this.readers = r.<VersionKey, ReaderEntry>removalListener(this::readerRemoved).build();
   }
 
@@ -107,7 +116,7 @@ public final class ReadCache {
     }
     entry.retire();
     List<BlockKey> keys = List.copyOf(entry.cachedBlocks);
-    if (!keys.isEmpty()) {
+    if (!keys.isEmpty() && blocks != null) {
       blocks.invalidateAll(keys);
     }
     LOG.debug("dropped the reader of {} ({}) and {} cached blocks", key, cause, keys.size());
@@ -118,13 +127,18 @@ public final class ReadCache {
     return enabled;
   }
 
+  /** @return whether decoded blocks are cached (false when {@code maxBytes} is 0) */
+  public boolean cachesBlocks() {
+    return blocks != null;
+  }
+
   /**
    * A lease on the open reader of a dataset version: the cached one, or one opened now (once,
    * however many threads ask at the same time). The caller closes the lease, never the reader.
    *
    * @param key the version
    * @param cacheBlocks whether reads through this reader should cache its blocks (the format has
-   *     block reads and returns no zero-copy mappings)
+   *     block reads and returns no zero-copy mappings); ignored when the data cache is off
    * @param open opens the reader; its exceptions propagate and nothing is cached
    * @return the lease
    */
@@ -137,7 +151,7 @@ public final class ReadCache {
       ReaderEntry e = readers.get(key, k -> {
         FormatReader fr = open.get();
         try {
-          ReaderEntry n = new ReaderEntry(k, fr, cacheBlocks);
+          ReaderEntry n = new ReaderEntry(k, fr, cacheBlocks && blocks != null);
           n.tryAcquire(); // the loading thread's own lease, before anyone can evict it
           loaded[0] = n;
           return n;
@@ -289,9 +303,15 @@ public final class ReadCache {
     if (!enabled) {
       return NOTHING;
     }
-    blocks.cleanUp(); // blocks first, so that expired blocks count as evictions of their own
+    if (blocks != null) {
+      blocks.cleanUp(); // blocks first, so that expired blocks count as evictions of their own
+    }
     readers.cleanUp();
     com.github.benmanes.caffeine.cache.stats.CacheStats r = readers.stats();
+    if (blocks == null) {
+      return new CacheStats(r.hitCount(), r.missCount(), r.evictionCount(), r.totalLoadTime(), 0,
+          readers.estimatedSize());
+    }
     com.github.benmanes.caffeine.cache.stats.CacheStats b = blocks.stats();
     long bytes = blocks.policy().eviction().map(Policy.Eviction::weightedSize)
         .map(w -> w.orElse(0)).orElse(0L);
@@ -305,7 +325,9 @@ public final class ReadCache {
     closed = true;
     if (enabled) {
       readers.invalidateAll();
-      blocks.invalidateAll();
+      if (blocks != null) {
+        blocks.invalidateAll();
+      }
     }
   }
 }

@@ -479,9 +479,10 @@ class ReadCacheTest {
   }
 
   @Test
-  void zeroBytesOrZeroEntriesTurnTheCacheOff() {
-    for (ReadCache c : List.of(cache(0, 128, null), cache(1L << 20, 0, TTL))) {
+  void zeroEntriesTurnTheCacheOff() {
+    for (ReadCache c : List.of(cache(1L << 20, 0, TTL), cache(0, 0, null))) {
       assertThat(c.enabled()).isFalse();
+      assertThat(c.cachesBlocks()).isFalse();
       FrameBlockReader fr = new FrameBlockReader(ticks(10), 5);
       AtomicInteger opens = new AtomicInteger();
       for (int i = 0; i < 3; i++) {
@@ -495,6 +496,29 @@ class ReadCacheTest {
       assertThat(fr.closes).hasValue(3);
       assertThat(c.stats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
     }
+  }
+
+  @Test
+  void zeroBytesKeepOpenReadersButNoBlocks() {
+    ReadCache c = cache(0, 2, null);
+    assertThat(c.enabled()).isTrue();
+    assertThat(c.cachesBlocks()).isFalse();
+    FrameBlockReader fr = new FrameBlockReader(ticks(10), 5);
+    AtomicInteger opens = new AtomicInteger();
+    for (int i = 0; i < 3; i++) {
+      try (CachedReader r = c.reader(key("a", 1), true, counting(fr, opens))) {
+        assertThat(r.reader()).isSameAs(fr);
+        assertThat(r.readsBlocks()).isFalse();
+        assertThatThrownBy(() -> r.read(Query.all().bind(fr.schema())))
+            .isInstanceOf(IllegalStateException.class);
+      }
+    }
+    assertThat(opens).hasValue(1);
+    assertThat(fr.closes).hasValue(0);
+    assertThat(fr.blockReads).hasValue(0);
+    assertThat(c.stats()).isEqualTo(new CacheStats(2, 1, 0, c.stats().totalLoadTimeNanos(), 0, 1));
+    c.close();
+    assertThat(fr.closes).hasValue(1);
   }
 
   @Test
