@@ -154,6 +154,40 @@ class StoreCacheTest {
   }
 
   @Test
+  void aFirstReadOfMoreThanAnEighthOfTheCacheIsAnsweredWithoutCachingIt() {
+    // 29 bytes a row; 20,000 rows in blocks of 1,000; the cache admits 200,000 bytes a read
+    try (DataStore s = TestStores.open(config(BlockTestFormat.NAME).cacheMaxBytes(1_600_000)
+        .build())) {
+      Frame f = store(s, "t", 20_000, 0);
+      long decoded = ColumnarTestFormat.BLOCK_READS.get();
+      // one hour: rows 3,000..7,999, five blocks of five columns, 145,000 bytes, cached at once
+      assertThat(s.retrieve("t", hours(1, 2)).frame()).isEqualTo(f.slice(3600, 7200));
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(25);
+      // everything (580,000 bytes): answered by the format, nothing decoded into the cache
+      try (FrameStream all = s.scan("t", Query.all())) {
+        assertThat(all.readAll()).isEqualTo(f);
+      }
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(25);
+      long held = s.cacheStats().bytesHeld();
+      // asked again: cached now, and then answered from memory
+      assertThat(s.retrieve("t").frame()).isEqualTo(f);
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(100);
+      assertThat(s.cacheStats().bytesHeld()).isGreaterThan(held);
+      assertThat(s.retrieve("t", Query.builder().where(Predicates.gt("volume", 9000L)).build())
+          .frame().rowCount()).isEqualTo(countAbove(f, 9000));
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(100);
+    }
+  }
+
+  private static int countAbove(Frame f, long v) {
+    int n = 0;
+    for (int i = 0; i < f.rowCount(); i++) {
+      n += f.longs("volume").get(i) > v ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
   void zeroCacheBytesKeepOpenReadersButDecodeNoBlocks() {
     StoreConfig noData = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
         "storage_format", BlockTestFormat.NAME, "cache_max_bytes", 0));

@@ -150,6 +150,45 @@ class ReadCacheTest {
   }
 
   @Test
+  void aReadLargerThanAnEighthOfTheCacheIsCachedOnlyWhenAskedAgain() {
+    Frame f = ticks(1000); // 28 bytes a row: ts, price, volume 8 each, symbol codes 4
+    FrameBlockReader fr = new FrameBlockReader(f, 100);
+    ReadCache c = cache(80_000, 8, null); // admits 10,000 new bytes a read
+    BoundQuery all = Query.all().bind(f.schema());
+    BoundQuery small = range(f, 0, 300); // blocks 0-2: 8,400 bytes
+    try (CachedReader r = c.reader(key("a", 1), true, () -> fr)) {
+      assertThat(r.admits(small)).isTrue();
+      assertThat(r.read(small).rowCount()).isEqualTo(300);
+      assertThat(fr.blockReads).hasValue(3 * 4);
+      // everything: 28,000 bytes, of which the 8,400 cached do not count; still too many
+      assertThat(r.admits(all)).isFalse();
+      assertThat(fr.blockReads).hasValue(3 * 4);
+      long held = c.stats().bytesHeld();
+      assertThat(held).isPositive();
+      // asked again: admitted, and only the blocks not cached are decoded
+      assertThat(r.admits(all)).isTrue();
+      assertThat(r.read(all)).isEqualTo(f);
+      assertThat(fr.blockReads).hasValue(10 * 4);
+      assertThat(c.stats().bytesHeld()).isGreaterThan(held);
+      assertThat(r.admits(all)).isTrue();
+      assertThat(r.read(all)).isEqualTo(f);
+      assertThat(fr.blockReads).hasValue(10 * 4);
+      // the remembered blocks belong to this reader entry: another version starts afresh
+    }
+    FrameBlockReader other = new FrameBlockReader(f, 100);
+    try (CachedReader r = c.reader(key("a", 2), true, () -> other)) {
+      assertThat(r.admits(all)).isFalse();
+      assertThat(r.admits(Query.builder().columns("symbol").build().bind(f.schema()))).isTrue();
+    }
+    // a cache without data admits nothing, and says so without remembering anything
+    ReadCache noData = cache(0, 8, null);
+    try (CachedReader r = noData.reader(key("a", 1), true, () -> fr)) {
+      assertThat(r.admits(small)).isFalse();
+      assertThat(r.admits(small)).isFalse();
+    }
+  }
+
+  @Test
   void blocksOutOfTimeOrderAreChosenByOverlapAsTheBinarySearchChoosesSortedOnes() {
     Random rnd = new Random(42);
     for (boolean sorted : new boolean[] {true, false}) {
