@@ -133,6 +133,77 @@ class StoreLifecycleTest {
   }
 
   @Test
+  void sharedWaitsForAStoreStillClosingAndOpensItAnew() throws Exception {
+    StoreConfig c = config().maxWorkers(1).build();
+    ClassLoader formats = TestStores.class.getClassLoader();
+    DataStore first = DataStores.shared(c, formats);
+    first.store("gated-shared", TestStores.ticks(2000), Map.of());
+    ColumnarTestFormat.Gate gate = ColumnarTestFormat.gate("gated-shared");
+    Thread closer = new Thread(first::close, "closer");
+    CompletableFuture<DataStore> second = new CompletableFuture<>();
+    Thread opener = new Thread(() -> {
+      try {
+        second.complete(DataStores.shared(c, formats));
+      } catch (Throwable t) {
+        second.completeExceptionally(t);
+      }
+    }, "opener");
+    try {
+      CompletableFuture<Result> running = first.retrieveAsync("gated-shared", Query.all());
+      assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      closer.start();
+      // the last handle's close now waits for the gated read, holding the lock
+      awaitState(closer, "close", "wait");
+      opener.start();
+      awaitState(opener, "awaitClosed", null);
+      assertThat(second).as("shared waits for the closing store instead of failing").isNotDone();
+      gate.release.countDown();
+      assertThat(running.get(10, TimeUnit.SECONDS).frame().rowCount()).isEqualTo(2000);
+      try (DataStore again = second.get(30, TimeUnit.SECONDS)) {
+        assertThat(again.retrieve("gated-shared").frame()).isEqualTo(TestStores.ticks(2000));
+        again.store("after", TestStores.ticks(3), Map.of());
+        assertThat(again.list()).hasSize(2);
+      }
+      closer.join(10_000);
+      assertThat(closer.isAlive()).isFalse();
+    } finally {
+      gate.release.countDown();
+      ColumnarTestFormat.gate(null);
+    }
+    // the reopened store closed with its last handle and released the lock
+    try (DataStore own = TestStores.open(c)) {
+      assertThat(own.list()).hasSize(2);
+    }
+  }
+
+  /**
+   * Waits until a thread is inside a method of this module whose name is {@code method} (and, if
+   * {@code then} is given, has gone on from it into a JDK method of that name), or has ended.
+   */
+  private static void awaitState(Thread t, String method, String then) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && t.getState() != Thread.State.TERMINATED) {
+      StackTraceElement[] stack = t.getStackTrace();
+      for (int i = 0; i < stack.length; i++) {
+        if (stack[i].getClassName().startsWith("org.optstore.core.")
+            && stack[i].getMethodName().equals(method)) {
+          if (then == null) {
+            return;
+          }
+          for (int j = 0; j < i; j++) {
+            if (stack[j].getMethodName().equals(then)) {
+              return;
+            }
+          }
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError(t.getName() + " never reached " + method + " (state "
+        + t.getState() + ")");
+  }
+
+  @Test
   void aClosedStoreRefusesEveryCall() {
     DataStore s = TestStores.open(config().build());
     s.store("t", TestStores.ticks(3), Map.of());
