@@ -243,6 +243,30 @@ class RebuildTest {
   }
 
   @Test
+  void aReadOnlyStoreDoesNotWarnAboutAFallbackItNeverWritesWith() {
+    Frame ticks = writeTicks(config().build(), 10);
+    try (LogCapture log = LogCapture.of(FormatRegistry.class)) {
+      try (DataStore s = TestStores.open(config().format(UnavailableTestFormat.NAME)
+          .readOnly(true).build())) {
+        assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
+      }
+      assertThat(log.messages("WARN")).noneMatch(m -> m.contains("falling back"));
+      assertThat(log.messages("DEBUG")).filteredOn(m -> m.startsWith("configured storage format "
+          + "'testgone' cannot be used because it is unavailable: " + UnavailableTestFormat.REASON
+          + "; a read-only store never writes")).hasSize(1);
+      // the unavailable format still gets its one WARN line, naming why
+      assertThat(log.messages("WARN")).containsOnlyOnce("storage format 'testgone' is "
+          + "unavailable and is skipped: " + UnavailableTestFormat.REASON);
+    }
+    // configured format missing from the class path: nothing to warn about for a reader
+    try (LogCapture log = LogCapture.of(FormatRegistry.class);
+        DataStore s = TestStores.open(config().format("parquet").readOnly(true).build())) {
+      assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
+      assertThat(log.messages("WARN")).noneMatch(m -> m.contains("parquet"));
+    }
+  }
+
+  @Test
   void aClasspathWithoutFormatsCannotOpenAStore() {
     assertThatThrownBy(() -> TestStores.openWith(config().build(), scratch,
         UnavailableTestFormat.class))
