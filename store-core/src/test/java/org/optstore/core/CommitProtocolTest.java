@@ -23,6 +23,7 @@ import org.optstore.DataStoreException;
 import org.optstore.DatasetInfo;
 import org.optstore.DatasetNotFoundException;
 import org.optstore.Frame;
+import org.optstore.core.catalog.Catalog;
 import org.optstore.core.io.FileOp;
 import org.optstore.core.io.IoInterceptor;
 
@@ -301,6 +302,61 @@ class CommitProtocolTest {
     }
     try (DataStore s = TestStores.open(config().build())) {
       assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeOpenedForItsForceFailsTheWriteInsteadOfBeingSkipped()
+      throws IOException {
+    Frame v1 = TestStores.ticks(10);
+    Path versionDir = base().resolve("optimized/t/2");
+    Path catalogDir = base().resolve("catalog/t");
+    final class FailOpen implements IoInterceptor {
+      volatile Path armed; // the directory whose next open fails
+      volatile Path refuse;
+
+      @Override
+      public java.nio.channels.FileChannel openDirectory(Path d) throws IOException {
+        if (d.equals(refuse)) {
+          refuse = null;
+          throw new IOException("injected: cannot open directory");
+        }
+        return IoInterceptor.super.openDirectory(d);
+      }
+
+      @Override
+      public void before(FileOp op, Path path) {
+        Path a = armed;
+        if (op == FileOp.MOVE && a != null && path.getParent().equals(a)) {
+          armed = null;
+          refuse = a;
+        }
+      }
+    }
+    FailOpen failOpen = new FailOpen();
+    try (DataStore s = TestStores.open(config().build(), failOpen)) {
+      s.store("t", v1, Map.of());
+      // the data file's directory, before the manifest: the write fails and leaves nothing
+      failOpen.armed = versionDir;
+      assertThatThrownBy(() -> s.store("t", TestStores.ticks(7), Map.of()))
+          .isInstanceOf(DataStoreException.class)
+          .hasMessageContaining("cannot open directory " + versionDir)
+          .hasMessageContaining("previous version stays current");
+      assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+      assertThat(files(base().resolve("optimized"))).containsExactly("t/1/part-0.tcol");
+      assertThat(files(base().resolve("tmp"))).isEmpty();
+      // the manifest's directory, after its rename: committed and visible, reported as such
+      failOpen.armed = catalogDir;
+      Frame v2 = TestStores.ticks(9);
+      assertThatThrownBy(() -> s.store("t", v2, Map.of()))
+          .isInstanceOf(Catalog.CommitNotForcedException.class)
+          .hasMessageContaining("was committed")
+          .hasMessageContaining("cannot open directory " + catalogDir);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v2);
+    }
+    try (DataStore s = TestStores.open(config().build())) {
+      assertThat(s.info("t").version()).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(TestStores.ticks(9));
     }
   }
 
