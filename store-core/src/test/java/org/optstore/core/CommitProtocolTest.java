@@ -26,6 +26,7 @@ import org.optstore.Frame;
 import org.optstore.core.catalog.Catalog;
 import org.optstore.core.io.FileOp;
 import org.optstore.core.io.IoInterceptor;
+import org.optstore.core.testing.LogCapture;
 
 /** The commit protocol: what a crash or a failure at each step leaves, pruning and sweeping. */
 class CommitProtocolTest {
@@ -436,6 +437,72 @@ class CommitProtocolTest {
     }
     assertThat(files(base())).containsExactly("LOCK", "catalog/t/1.json",
         "optimized/t/1/part-0.tcol", "raw/t/1.avro");
+  }
+
+  /**
+   * Makes {@code raw/t} unlistable while a prune runs (a symbolic link to itself, which fails to
+   * open with ELOOP), the real directory set aside and put back by {@link #restore()}.
+   */
+  private final class UnlistableRawDirectory implements IoInterceptor {
+    final Path rawDir = base().resolve("raw/t");
+    final Path aside = dir.resolve("raw-t-aside");
+    volatile boolean armed;
+    volatile int faults;
+
+    @Override
+    public void before(FileOp op, Path path) throws IOException {
+      if (armed && op == FileOp.DELETE && path.startsWith(base().resolve("catalog/t"))) {
+        armed = false; // the prune after the commit removes the oldest manifest
+        Files.move(rawDir, aside);
+        Files.createSymbolicLink(rawDir, rawDir);
+        faults++;
+      }
+    }
+
+    void restore() throws IOException {
+      Files.delete(rawDir);
+      Files.move(aside, rawDir);
+    }
+  }
+
+  @Test
+  void aFailureWhilePruningAfterTheCommitDoesNotFailTheWrite() throws IOException {
+    UnlistableRawDirectory fault = new UnlistableRawDirectory();
+    try (LogCapture log = LogCapture.of(Catalog.class);
+        DataStore s = TestStores.open(config().keepVersions(1).build(), fault)) {
+      s.store("t", TestStores.ticks(3), Map.of());
+      fault.armed = true;
+      Frame v2 = TestStores.ticks(5);
+      DatasetInfo info = s.store("t", v2, Map.of());
+      assertThat(fault.faults).as("the fault was injected").isEqualTo(1);
+      assertThat(info.version()).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v2);
+      List<String> warnings = log.messages("WARN");
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0)).contains("could not remove the unreferenced files of dataset "
+          + "directory t").contains("Too many levels of symbolic links")
+          .contains("the next writable open retries");
+      // the same condition again: still no failure, and no second WARN
+      fault.restore();
+      fault.armed = true;
+      Frame v3 = TestStores.ticks(7);
+      assertThat(s.store("t", v3, Map.of()).version()).isEqualTo(3);
+      assertThat(fault.faults).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v3);
+      assertThat(log.messages("WARN")).hasSize(1);
+      assertThat(log.messages("DEBUG")).anyMatch(m -> m.startsWith("could not remove the "
+          + "unreferenced files of dataset directory t"));
+      fault.restore();
+    }
+    // the version files the failed sweeps left behind go at the next writable open
+    assertThat(files(base().resolve("raw"))).containsExactly("t/1.avro", "t/2.avro",
+        "t/3.avro");
+    try (DataStore s = TestStores.open(config().keepVersions(1).build())) {
+      assertThat(s.retrieve("t").frame()).isEqualTo(TestStores.ticks(7));
+    }
+    assertThat(files(base().resolve("raw"))).containsExactly("t/3.avro");
+    assertThat(files(base().resolve("optimized"))).containsExactly("t/3/part-0.tcol");
+    assertThat(files(base().resolve("catalog"))).containsExactly("t/3.json");
   }
 
   @Test
