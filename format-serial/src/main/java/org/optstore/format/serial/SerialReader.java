@@ -903,11 +903,15 @@ final class SerialReader implements FormatReader {
 
   @Override
   public void close() {
-    closed = true;
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.debug("closing {}: {}", where, e.toString());
+    // under reopenLock, so that a recover() in flight either reopens before this closes the new
+    // channel, or sees closed and opens nothing
+    synchronized (reopenLock) {
+      closed = true;
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.debug("closing {}: {}", where, e.toString());
+      }
     }
   }
 

@@ -524,6 +524,64 @@ class SerialFormatTest {
     }
   }
 
+  private static Object field(SerialReader r, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = SerialReader.class.getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(r);
+  }
+
+  @Test
+  void closeWaitsForAReopenInProgressSoThatNoChannelLeaks() throws Exception {
+    Frame data = randomFrame(new Random(11), 500, true);
+    Path file = dir.resolve("close-race.osr");
+    WriteSummary s = write(file, data, 64);
+    SerialReader r = open(new SerialFormat(), file, s, false);
+    Object reopenLock = field(r, "reopenLock");
+    Thread closer = new Thread(r::close, "closer");
+    synchronized (reopenLock) { // as recover() holds it while it reopens the channel
+      closer.start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (closer.getState() != Thread.State.BLOCKED && closer.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(closer.getState()).as("close waits for the reopen").isEqualTo(
+          Thread.State.BLOCKED);
+      assertThat(((FileChannel) field(r, "channel")).isOpen()).isTrue();
+    }
+    closer.join(30_000);
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(((FileChannel) field(r, "channel")).isOpen()).isFalse();
+    assertThatThrownBy(() -> r.read(Query.all().bind(data.schema())))
+        .isInstanceOf(StoreClosedException.class);
+  }
+
+  @Test
+  void interruptedReadsRacingCloseLeaveNoChannelOpen() throws Exception {
+    Frame data = randomFrame(new Random(12), 500, true);
+    Path file = dir.resolve("interrupt-close.osr");
+    WriteSummary s = write(file, data, 64);
+    for (int i = 0; i < 100; i++) {
+      SerialReader r = open(new SerialFormat(), file, s, false);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      Thread reader = new Thread(() -> {
+        try {
+          go.await();
+          Thread.currentThread().interrupt();
+          r.read(Query.all().bind(data.schema()));
+        } catch (InterruptedException | RuntimeException expected) {
+          // interrupted, or closed under it: either way the reader must not leak a channel
+        }
+      });
+      reader.start();
+      go.countDown();
+      r.close();
+      reader.join(30_000);
+      assertThat(reader.isAlive()).isFalse();
+      assertThat(((FileChannel) field(r, "channel")).isOpen()).as("iteration %d", i).isFalse();
+    }
+  }
+
   @Test
   void readsFromANonNativeFramesColumnsWriteIdentically() throws IOException {
     // batches whose columns are read-only views of big-endian buffers must still be written LE
