@@ -161,14 +161,23 @@ class CommitProtocolTest {
     assertThat(files(last.resolve("catalog"))).containsExactly("t/3.json");
   }
 
-  /** Fails writes to one kind of file after some bytes, like a full disk. */
+  /**
+   * Fails writes to one kind of file after some bytes, like a full disk, or (closeFails) fails
+   * closing it, as a file system may report a deferred write error at close.
+   */
   private static final class FailingChannel implements IoInterceptor {
     final String suffix;
     final long after;
+    final boolean closeFails;
 
     FailingChannel(String suffix, long after) {
+      this(suffix, after, false);
+    }
+
+    FailingChannel(String suffix, long after, boolean closeFails) {
       this.suffix = suffix;
       this.after = after;
+      this.closeFails = closeFails;
     }
 
     @Override
@@ -224,8 +233,79 @@ class CommitProtocolTest {
         @Override
         public void close() throws IOException {
           ch.close();
+          if (closeFails) {
+            throw new IOException("Input/output error (injected at close)");
+          }
         }
       };
+    }
+  }
+
+  @Test
+  void aTmpFileThatFailsToCloseFailsTheWriteNamingTheFileAndTheDataset() throws IOException {
+    Frame v1 = TestStores.ticks(100);
+    for (String suffix : List.of(".tcol", ".avro")) {
+      try (DataStore s = TestStores.open(config().build())) {
+        s.delete("t");
+        s.store("t", v1, Map.of());
+      }
+      try (DataStore s = TestStores.open(config().build(),
+          new FailingChannel(suffix, Long.MAX_VALUE, true))) {
+        long version = s.info("t").version();
+        assertThatThrownBy(() -> s.store("t", TestStores.ticks(50), Map.of()))
+            .isInstanceOf(DataStoreException.class)
+            .hasMessageContaining("cannot close the file " + base().resolve("tmp"))
+            .hasMessageContaining(suffix + " written in tmp/ for dataset 't' (new version)")
+            .hasMessageContaining("Input/output error (injected at close)")
+            .hasMessageContaining("previous version stays current")
+            .message().doesNotContain("format 'testcol' failed");
+        assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+        assertThat(s.info("t").version()).isEqualTo(version);
+        assertThat(files(base().resolve("tmp"))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aFailingStreamOfRowsIsNamedAsSuchNotBlamedOnTheFormat() throws IOException {
+    Frame v1 = TestStores.ticks(10);
+    Frame batch = TestStores.ticks(20);
+    org.optstore.FrameStream failing = new org.optstore.FrameStream() {
+      int given;
+
+      @Override
+      public org.optstore.Schema schema() {
+        return batch.schema();
+      }
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Frame next() {
+        if (given++ == 1) {
+          throw new IllegalStateException("the source went away (injected)");
+        }
+        return batch;
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (DataStore s = TestStores.open(config().build())) {
+      s.store("t", v1, Map.of());
+      assertThatThrownBy(() -> s.store("t", failing, Map.of(),
+          org.optstore.WriteOptions.defaults()))
+          .isInstanceOf(DataStoreException.class)
+          .hasMessageContaining("reading the rows to write for dataset 't' (new version) failed "
+              + "after 20 rows")
+          .hasMessageContaining("the source went away (injected)")
+          .hasMessageContaining("previous version stays current")
+          .message().doesNotContain("format");
+      assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+      assertThat(files(base().resolve("tmp"))).isEmpty();
     }
   }
 
