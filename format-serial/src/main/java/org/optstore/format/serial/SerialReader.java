@@ -380,7 +380,7 @@ final class SerialReader implements FormatReader {
     final int hi;
     final boolean scan;
     final TimeRange range;
-    final BoundPredicate predicate;
+    final ZoneMapPruner.Node predicate; // null without one
     final long limit;
 
     Plan(int lo, int hi, boolean scan, TimeRange range, BoundPredicate predicate, long limit) {
@@ -388,7 +388,7 @@ final class SerialReader implements FormatReader {
       this.hi = hi;
       this.scan = scan;
       this.range = range;
-      this.predicate = predicate;
+      this.predicate = predicate == null ? null : pruner.compile(predicate);
       this.limit = limit;
     }
 
