@@ -483,6 +483,58 @@ class SerialFormatTest {
   }
 
   @Test
+  void aWriterRefusesWorkAfterItFinishedWasClosedOrFailed() throws IOException {
+    Frame data = randomFrame(new Random(13), 100, true);
+    SerialFormat f = new SerialFormat();
+    Path done = dir.resolve("done.osr");
+    try (FileChannel ch = FileChannel.open(done, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, done), new WriteSpec(data.schema(), "none", -1,
+          "dataset 'd'", Map.of()));
+      w.write(data);
+      assertThat(w.finish().rowCount()).isEqualTo(100);
+      assertThatThrownBy(() -> w.write(data))
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessage("cannot write a batch: the writer of test file done.osr is already "
+              + "finished after 100 rows; write a new file with a new writer");
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageStartingWith("cannot finish: the writer of test file done.osr is already "
+              + "finished");
+      w.close();
+    }
+    Path abandoned = dir.resolve("abandoned.osr");
+    try (FileChannel ch = FileChannel.open(abandoned, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, abandoned), new WriteSpec(data.schema(), "none",
+          -1, "dataset 'a'", Map.of()));
+      w.write(data);
+      w.close();
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageContaining("abandoned.osr is already closed (the file was abandoned)");
+    }
+    Frame bad = Frame.builder().column("s", StringColumn.of("ok", "bad\ud800")).noTimeColumn()
+        .build();
+    Path failed = dir.resolve("failed.osr");
+    try (FileChannel ch = FileChannel.open(failed, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, failed), new WriteSpec(bad.schema(), "none", -1,
+          "dataset 'f'", Map.of()));
+      assertThatThrownBy(() -> w.write(bad)).isInstanceOf(SchemaException.class);
+      Frame good = Frame.builder().column("s", StringColumn.of("fine")).noTimeColumn().build();
+      assertThatThrownBy(() -> w.write(good))
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageContaining("failed.osr failed earlier, so the file is incomplete");
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageStartingWith("cannot finish: the writer of test file failed.osr failed "
+              + "earlier");
+      w.close();
+    }
+  }
+
+  @Test
   void anUnpairedSurrogateIsRefusedAtWrite() {
     Frame data = Frame.builder().column("s", StringColumn.of("ok", "bad\ud800")).noTimeColumn()
         .build();
