@@ -176,12 +176,13 @@ public final class Catalog {
   /** @return the current manifest of every live dataset, by name; damaged ones are logged */
   public List<Manifest> live() {
     if (files == null && (!listed || System.nanoTime() - listedAt > STALE_NANOS)) {
+      long started = System.nanoTime(); // the view is as old as the listing's start
       Set<String> dirs = new HashSet<>(listDirectories(layout.catalogDir()));
       for (String enc : dirs) {
         state(enc);
       }
       states.keySet().retainAll(dirs);
-      listedAt = System.nanoTime();
+      listedAt = started;
       listed = true;
     }
     List<Manifest> out = new ArrayList<>();
@@ -531,6 +532,9 @@ public final class Catalog {
   }
 
   private DatasetState load(String enc, DatasetState previous) {
+    // the view is as old as the listing's start: a manifest committed while it ran may be
+    // missing from it, and must still be seen within STALE_MILLIS of its commit
+    long started = System.nanoTime();
     Path dir = layout.datasetCatalog(enc);
     TreeMap<Long, Entry> entries = new TreeMap<>();
     for (Path p : listEntries(dir)) {
@@ -560,7 +564,7 @@ public final class Catalog {
         entries.put(v, e);
       }
     }
-    return new DatasetState(enc, entries, System.nanoTime());
+    return new DatasetState(enc, entries, started);
   }
 
   private Entry read(String enc, long v, Path p, long size, long mtime, Object key) {
