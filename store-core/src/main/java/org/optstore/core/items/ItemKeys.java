@@ -46,6 +46,19 @@ final class ItemKeys {
   }
 
   /**
+   * @return the text with control characters (such as a slot character) shown as '?', cut after
+   *     {@code max} characters, for messages
+   */
+  static String printable(String text, int max) {
+    StringBuilder b = new StringBuilder(Math.min(text.length(), max));
+    for (int i = 0; i < text.length() && i < max; i++) {
+      char c = text.charAt(i);
+      b.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return text.length() > max ? b + "..." : b.toString();
+  }
+
+  /**
    * @return whether the key is a bare id, as the single-copy layout stored items: no control
    *     character anywhere
    */

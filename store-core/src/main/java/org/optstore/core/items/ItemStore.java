@@ -161,6 +161,12 @@ public final class ItemStore implements AutoCloseable {
    */
   private final StampedLock[] stripes = new StampedLock[STRIPES];
   private final BiConsumer<String, byte[]> refuseTooLarge;
+  /**
+   * False while every id has at most one copy whenever no put of it runs, so that a read that
+   * finds slot 0 filled need not look at slot 1. Set, for the life of this open, when a put fails
+   * after it may have written its new copy, or when the open kept an id with two damaged copies.
+   */
+  private volatile boolean pairsMayExist;
   /** Guarded by {@link #closeLock}: written under the write lock, read under either. */
   private boolean closed;
 
@@ -172,6 +178,7 @@ public final class ItemStore implements AutoCloseable {
     this.map = map;
     this.recovered = recovered;
     this.repairs = repairs;
+    this.pairsMayExist = repairs.pairsKept() > 0;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new StampedLock();
     }
@@ -298,14 +305,15 @@ public final class ItemStore implements AutoCloseable {
     AtomicInteger corruptions = new AtomicInteger();
     ChronicleHashCorruption.Listener listener = c -> {
       if (corruptions.incrementAndGet() <= MAX_CORRUPTIONS_LOGGED) {
-        LOG.warn("recovering {}: segment {}: {}", file, c.segmentIndex(), c.message(),
-            c.exception());
+        // Chronicle's message quotes the key, whose slot character is a control character
+        LOG.warn("recovering {}: segment {}: {}", file, c.segmentIndex(),
+            ItemKeys.printable(String.valueOf(c.message()), Integer.MAX_VALUE), c.exception());
       }
     };
     // false: take the configuration from the file's own header, which is right even when the
     // sizing passed to open() differs from the one the file was created with
     ChronicleMap<String, byte[]> map = builder.recoverPersistedTo(file.toFile(), false, listener);
-    LOG.warn("recovered item store {}: {} items held, {} corruption(s) repaired{}", file,
+    LOG.warn("recovered item store {}: {} map entries held, {} corruption(s) repaired{}", file,
         map.longSize(), corruptions.get(),
         corruptions.get() == 0 ? "" : " (entries cut off mid-write are dropped)");
     return map;
@@ -356,9 +364,11 @@ public final class ItemStore implements AutoCloseable {
     Lock lock = enter();
     StampedLock stripe = stripe(id);
     long stamp = stripe.writeLock();
+    boolean reading = true;
     try {
       byte[] copy0 = map.get(key0);
       byte[] copy1 = map.get(key1);
+      reading = false;
       int current = currentSlot(id, copy0, copy1);
       long generation = current < 0 ? 1
           : ItemCodec.generation(current == 0 ? copy0 : copy1) + 1;
@@ -371,6 +381,9 @@ public final class ItemStore implements AutoCloseable {
         removeOlderCopy(id, toSlot0 ? key1 : key0);
       }
     } catch (RuntimeException e) {
+      if (!reading && !(e instanceof InvalidArgumentException)) {
+        pairsMayExist = true; // the new copy may be written and the old one still there
+      }
       throw failure("put", id, value.length, e);
     } finally {
       stripe.unlockWrite(stamp);
@@ -383,6 +396,7 @@ public final class ItemStore implements AutoCloseable {
     try {
       map.remove(key);
     } catch (RuntimeException e) {
+      pairsMayExist = true;
       LOG.warn("put of item '{}' in {}: the new copy is written but removing the older one failed"
           + " ({}); reads return the new copy, and the older one goes with the next put of this id"
           + " or the next recovery", printable(id), mapFile, e.toString());
@@ -412,25 +426,31 @@ public final class ItemStore implements AutoCloseable {
   }
 
   /**
-   * The stored bytes of the id's current copy, or null when it has none. Both slots are read
+   * The stored bytes of the id's current copy, or null when it has none. The slots are read
    * without a lock and the stripe's stamp is validated after; when a put or delete of an id of the
-   * same stripe ran meanwhile, they are read again under the stripe's read lock.
+   * same stripe ran meanwhile, they are read again under the stripe's read lock. Slot 1 is only
+   * looked at when slot 0 is empty or {@link #pairsMayExist}.
    */
   private byte[] readCurrent(String id) {
     String key0 = ItemKeys.slotKey(id, 0);
-    String key1 = ItemKeys.slotKey(id, 1);
     StampedLock stripe = stripe(id);
     long stamp = stripe.tryOptimisticRead();
     if (stamp != 0) {
       byte[] copy0 = map.get(key0);
-      byte[] copy1 = map.get(key1);
-      if (stripe.validate(stamp)) {
-        return pick(id, copy0, copy1);
+      if (copy0 != null && !pairsMayExist) {
+        if (stripe.validate(stamp)) {
+          return copy0;
+        }
+      } else {
+        byte[] copy1 = map.get(ItemKeys.slotKey(id, 1));
+        if (stripe.validate(stamp)) {
+          return pick(id, copy0, copy1);
+        }
       }
     }
     stamp = stripe.readLock();
     try {
-      return pick(id, map.get(key0), map.get(key1));
+      return pick(id, map.get(key0), map.get(ItemKeys.slotKey(id, 1)));
     } finally {
       stripe.unlockRead(stamp);
     }
@@ -633,11 +653,14 @@ public final class ItemStore implements AutoCloseable {
       closed = true;
       boolean clean = false;
       try {
+        // a clean open neither walks the map nor looks at slot 1 when slot 0 is filled: ids with
+        // two copies must go first, or the marker stays so that the next open walks the map
+        boolean oneCopyEach = !pairsMayExist || removeSupersededCopies();
         map.close();
         // closing unmaps the file but writes nothing back: until this force, a power loss could
         // leave a torn map that the next open, finding no marker, would not recover
         directory.forceMapFile();
-        clean = true;
+        clean = oneCopyEach;
       } catch (RuntimeException | IOException e) {
         LOG.warn("closing the item store map {} failed ({}); the next open will recover it",
             mapFile, e.toString());
@@ -648,6 +671,21 @@ public final class ItemStore implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** @return whether every id is left with at most one copy */
+  private boolean removeSupersededCopies() {
+    try {
+      if (ItemsLayout.removeSupersededCopies(map, mapFile).pairsKept() == 0) {
+        return true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("closing the item store {}: removing the older copies of interrupted puts failed"
+          + " ({})", mapFile, e.toString());
+    }
+    LOG.warn("closing the item store {} with ids that have two copies; the next open will recover"
+        + " it", mapFile);
+    return false;
   }
 
   /** Whether this open had to recover the map after an unclean shutdown. */
@@ -721,14 +759,8 @@ public final class ItemStore implements AutoCloseable {
     }
   }
 
-  /** The id with control characters shown as '?', for messages. */
   private static String printable(String id) {
-    StringBuilder b = new StringBuilder(Math.min(id.length(), 60));
-    for (int i = 0; i < id.length() && i < 60; i++) {
-      char c = id.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return id.length() > 60 ? b + "..." : b.toString();
+    return ItemKeys.printable(id, 60);
   }
 
   private static void checkId(String id) {

@@ -37,8 +37,8 @@ final class ItemsLayout {
   static final byte TWO_SLOTS = 2;
 
   /** What an open found and repaired. */
-  record Repairs(long migrated, long supersededRemoved, long foreignKeys) {
-    static final Repairs NONE = new Repairs(0, 0, 0);
+  record Repairs(long migrated, long supersededRemoved, long pairsKept, long foreignKeys) {
+    static final Repairs NONE = new Repairs(0, 0, 0, 0);
   }
 
   private ItemsLayout() {}
@@ -76,6 +76,16 @@ final class ItemsLayout {
     return repairs;
   }
 
+  /**
+   * Removes the older copy of every id that has two, as after a recovery; for a store closing
+   * after a put could not remove an older copy.
+   *
+   * @return what was repaired
+   */
+  static Repairs removeSupersededCopies(ChronicleMap<String, byte[]> map, Path file) {
+    return walk(map, file, false);
+  }
+
   /** Writes the layout entry into a new, empty map. */
   static void initialise(ChronicleMap<String, byte[]> map) {
     map.put(ItemKeys.LAYOUT, new byte[] {TWO_SLOTS});
@@ -84,6 +94,7 @@ final class ItemsLayout {
   private static Repairs walk(ChronicleMap<String, byte[]> map, Path file, boolean migrate) {
     long migrated = 0;
     long superseded = 0;
+    long pairsKept = 0;
     long foreign = 0;
     List<String> keys = new ArrayList<>();
     for (int segment = 0; segment < map.segments(); segment++) {
@@ -96,7 +107,9 @@ final class ItemsLayout {
       for (String key : keys) {
         int slot = ItemKeys.slotOf(key);
         if (slot == 1) {
-          superseded += removeSuperseded(map, file, ItemKeys.idOf(key));
+          int removed = removeSuperseded(map, file, ItemKeys.idOf(key));
+          superseded += Math.max(removed, 0);
+          pairsKept += removed < 0 ? 1 : 0;
         } else if (slot == 0 || key.equals(ItemKeys.LAYOUT)) {
           continue; // a slot 0 is looked at from its slot 1, if it has one
         } else if (migrate && ItemKeys.isLegacy(key)) {
@@ -116,13 +129,18 @@ final class ItemsLayout {
       }
     }
     if (superseded > 0) {
-      LOG.warn("recovered item store {}: {} put(s) had been cut off after writing the new copy;"
-          + " kept the newer copy of each and removed the older", file, superseded);
+      LOG.warn("item store {}: {} put(s) had been cut off after writing the new copy; kept the"
+          + " newer copy of each and removed the older", file, superseded);
     }
-    return new Repairs(migrated, superseded, foreign);
+    return new Repairs(migrated, superseded, pairsKept, foreign);
   }
 
-  /** When the id has both copies, removes the one that is not current; returns how many (0/1). */
+  /**
+   * When the id has both copies, removes the one that is not current.
+   *
+   * @return 1 when a copy was removed, 0 when the id has one copy, -1 when both copies are
+   *     damaged and kept
+   */
   private static int removeSuperseded(ChronicleMap<String, byte[]> map, Path file, String id) {
     String key0 = ItemKeys.slotKey(id, 0);
     String key1 = ItemKeys.slotKey(id, 1);
@@ -135,19 +153,13 @@ final class ItemsLayout {
     if (current < 0) {
       LOG.warn("item '{}' in {} has two copies and both fail their CRC32C; both are kept, and"
           + " reading the item reports the damage", printable(id), file);
-      return 0;
+      return -1;
     }
     map.remove(current == 0 ? key1 : key0);
     return 1;
   }
 
-  /** The key with control characters shown as '?', for messages. */
   private static String printable(String key) {
-    StringBuilder b = new StringBuilder(Math.min(key.length(), 60));
-    for (int i = 0; i < key.length() && i < 60; i++) {
-      char c = key.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return key.length() > 60 ? b + "..." : b.toString();
+    return ItemKeys.printable(key, 60);
   }
 }
