@@ -787,12 +787,12 @@ final class Hdf5FileReader implements FormatReader {
   private void closeIds() {
     if (datasets != null) {
       for (int i = 0; i < datasets.length; i++) {
-        Hdf5Io.closeQuietly(datasets[i], 'd');
-        Hdf5Io.closeQuietly(maskDatasets[i], 'd');
+        Hdf5Io.closeQuietly(datasets[i], 'd', path);
+        Hdf5Io.closeQuietly(maskDatasets[i], 'd', path);
       }
     }
-    Hdf5Io.closeQuietly(group, 'g');
-    Hdf5Io.closeQuietly(file, 'f');
+    Hdf5Io.closeQuietly(group, 'g', path);
+    Hdf5Io.closeQuietly(file, 'f', path);
     group = -1;
     file = -1;
   }

@@ -100,7 +100,7 @@ final class Hdf5FileWriter implements FormatWriter {
         }
         nativeChunk = new BytePointer(widest);
       } catch (RuntimeException e) {
-        closeIds();
+        closeIdsQuietly();
         throw failure("create", e);
       }
     }
@@ -250,7 +250,7 @@ final class Hdf5FileWriter implements FormatWriter {
         Hdf5Io.writeLong(group, Hdf5Layout.ATTR_TIME_SORTED, sorted ? 1 : 0);
         closeIds();
       } catch (RuntimeException e) {
-        closeIds();
+        closeIdsQuietly();
         throw failure("finish", e);
       }
     }
@@ -295,27 +295,54 @@ final class Hdf5FileWriter implements FormatWriter {
     }
     pending.clear();
     synchronized (NativeHdf5.LOCK) {
-      closeIds();
+      closeIdsQuietly();
     }
   }
 
-  private void closeIds() {
+  /**
+   * Closes every identifier, the file last: closing the file flushes it, so a failure means the
+   * file is incomplete and is thrown (the caller then closes what is left quietly).
+   */
+  private void closeIds() throws HDF5Exception {
+    for (ColumnSink s : sinks) {
+      Hdf5Io.close(s.dataset, 'd');
+      s.dataset = -1;
+      Hdf5Io.close(s.maskDataset, 'd');
+      s.maskDataset = -1;
+      Hdf5Io.close(s.fileType, 't');
+      s.fileType = -1;
+    }
+    Hdf5Io.close(nullsGroup, 'g');
+    nullsGroup = -1;
+    Hdf5Io.close(group, 'g');
+    group = -1;
+    Hdf5Io.close(file, 'f');
+    file = -1;
+    releaseNativeChunk();
+  }
+
+  /** Closes whatever is still open on a write that failed or was abandoned. */
+  private void closeIdsQuietly() {
     for (ColumnSink s : sinks) {
       if (s != null) {
-        Hdf5Io.closeQuietly(s.dataset, 'd');
-        Hdf5Io.closeQuietly(s.maskDataset, 'd');
-        Hdf5Io.closeQuietly(s.fileType, 't');
+        Hdf5Io.closeQuietly(s.dataset, 'd', path);
+        Hdf5Io.closeQuietly(s.maskDataset, 'd', path);
+        Hdf5Io.closeQuietly(s.fileType, 't', path);
         s.dataset = -1;
         s.maskDataset = -1;
         s.fileType = -1;
       }
     }
-    Hdf5Io.closeQuietly(nullsGroup, 'g');
-    Hdf5Io.closeQuietly(group, 'g');
-    Hdf5Io.closeQuietly(file, 'f');
+    Hdf5Io.closeQuietly(nullsGroup, 'g', path);
+    Hdf5Io.closeQuietly(group, 'g', path);
+    Hdf5Io.closeQuietly(file, 'f', path);
     nullsGroup = -1;
     group = -1;
     file = -1;
+    releaseNativeChunk();
+  }
+
+  private void releaseNativeChunk() {
     if (nativeChunk != null) {
       nativeChunk.deallocate();
       nativeChunk = null;

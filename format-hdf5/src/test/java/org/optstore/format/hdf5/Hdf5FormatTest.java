@@ -494,6 +494,19 @@ class Hdf5FormatTest {
         .isInstanceOf(SchemaException.class).hasMessageContaining("no pandas DataFrame");
   }
 
+  @Test
+  void closingAnIdentifierReportsFailuresUnlessAskedToBeQuiet() {
+    long notOpen = 0x7fff_0000_0000_0001L;
+    synchronized (NativeHdf5.LOCK) {
+      for (char kind : new char[] {'f', 'g', 'd', 't'}) {
+        assertThatThrownBy(() -> Hdf5Io.close(notOpen, kind)).as("kind %s", kind)
+            .isInstanceOf(hdf.hdf5lib.exceptions.HDF5Exception.class);
+        Hdf5Io.closeQuietly(notOpen, kind, "test");
+      }
+      Hdf5Io.close(-1, 'f');
+    }
+  }
+
   static void flip(Path p, long offset) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
       raf.seek(offset);
