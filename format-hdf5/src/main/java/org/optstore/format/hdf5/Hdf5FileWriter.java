@@ -433,6 +433,9 @@ final class Hdf5FileWriter implements FormatWriter {
     // STRING only
     final Map<String, Integer> codes;
     final List<String> entries;
+    /** The dictionary of the last batch staged and its entries' codes in the file (-1: not seen yet). */
+    StringDictionary lastDictionary;
+    int[] lastRemap;
 
     ColumnSink(Field field) throws HDF5Exception {
       this.field = field;
@@ -508,8 +511,14 @@ final class Hdf5FileWriter implements FormatWriter {
     private void stageStrings(StringColumn column, int from, int n, int at) {
       StringDictionary dict = column.dictionary();
       IntColumn batchCodes = column.codes();
-      int[] remap = new int[dict.size()];
-      Arrays.fill(remap, -1);
+      // batches sliced from one frame share its dictionary: map each entry to the file's code once
+      int[] remap = lastRemap;
+      if (dict != lastDictionary) {
+        remap = new int[dict.size()];
+        Arrays.fill(remap, -1);
+        lastDictionary = dict;
+        lastRemap = remap;
+      }
       int[] v = (int[]) values;
       for (int i = 0; i < n; i++) {
         int row = from + i;
