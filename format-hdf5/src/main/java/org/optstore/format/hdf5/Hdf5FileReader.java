@@ -7,6 +7,7 @@ import hdf.hdf5lib.HDF5Constants;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import org.optstore.IntColumn;
 import org.optstore.LongColumn;
 import org.optstore.NullMask;
 import org.optstore.Schema;
+import org.optstore.StoreClosedException;
 import org.optstore.StringColumn;
 import org.optstore.StringDictionary;
 import org.optstore.TimeRange;
@@ -61,6 +63,8 @@ final class Hdf5FileReader implements FormatReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Hdf5FileReader.class);
   private static final long UNKNOWN = Long.MIN_VALUE;
+  /** How often one read reopens the channel that other threads' interrupts closed before it gives up. */
+  private static final int MAX_REOPENS = 16;
 
   private final Path path;
   private final String description;
@@ -83,7 +87,12 @@ final class Hdf5FileReader implements FormatReader {
   private final int[][] maskSizes;
   private final int[][] maskFilterMasks;
   private final StringDictionary[] dictionaries;
-  private final FileChannel channel;
+  /**
+   * The chunks are read through this channel by every thread. A thread interrupted during a read
+   * closes it for all of them, so it is replaced under {@link #channelLock} (see {@link #recover}).
+   */
+  private volatile FileChannel channel;
+  private final Object channelLock = new Object();
   private final long fileSize;
   private long file = -1;
   private long group = -1;
@@ -626,25 +635,68 @@ final class Hdf5FileReader implements FormatReader {
     String what = p.mask ? "null mask of column '" + schema.field(p.column).name() + "'" : "column '"
         + schema.field(p.column).name() + "'";
     byte[] raw = scratch.raw(p.size);
-    ByteBuffer buf = ByteBuffer.wrap(raw, 0, p.size);
-    try {
-      while (buf.hasRemaining()) {
-        if (channel.read(buf, p.address + buf.position()) < 0) {
-          throw corruptChunk(what, p.chunk, "the file ends inside the chunk (at byte " + fileSize + ")", null);
-        }
-      }
-    } catch (ClosedChannelException e) {
-      throw new org.optstore.StoreClosedException("reader of " + description + " (" + path + ") was closed during"
-          + " a read");
-    } catch (IOException e) {
-      throw new DataStoreException("reading " + path + " of " + description + " failed (" + e + "); check the"
-          + " disk", e);
-    }
+    readChunk(ByteBuffer.wrap(raw, 0, p.size), p.address, what, p.chunk);
     FilterPipeline pipeline = p.mask ? maskPipelines[p.column] : pipelines[p.column];
     try {
       pipeline.decode(raw, p.size, p.filterMask, p.dest, p.destPos, p.from, p.count, scratch);
     } catch (FilterPipeline.BadChunkException e) {
       throw corruptChunk(what, p.chunk, e.getMessage(), e);
+    }
+  }
+
+  /** Reads {@code buf}'s remaining bytes from file position {@code address}. */
+  private void readChunk(ByteBuffer buf, long address, String what, int chunk) {
+    int start = buf.position();
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = channel;
+      try {
+        buf.position(start);
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, address + buf.position() - start) < 0) {
+            throw corruptChunk(what, chunk, "the file ends inside the chunk (at byte " + fileSize + ")", null);
+          }
+        }
+        return;
+      } catch (ClosedChannelException e) {
+        recover(ch, e, attempt);
+      } catch (IOException e) {
+        throw new DataStoreException("reading " + path + " of " + description + " failed (" + e + "); check the"
+            + " disk", e);
+      }
+    }
+  }
+
+  /**
+   * After {@code broken} was closed under a read: a thread interrupted during channel I/O closes
+   * the channel for every thread, so it is reopened (once, by whichever thread gets here first)
+   * unless the reader itself was closed. The interrupted thread's read then fails with a
+   * {@link DataStoreException} saying so, its interrupt flag still set; the other threads' reads
+   * go on with the new channel.
+   */
+  private void recover(FileChannel broken, ClosedChannelException e, int attempt) {
+    boolean interrupted = e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
+    synchronized (channelLock) {
+      if (closed) {
+        throw new StoreClosedException("reader of " + description + " (" + path + ") was closed during a read;"
+            + " open the dataset again", e);
+      }
+      if (channel == broken) {
+        try {
+          channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException io) {
+          throw new DataStoreException("HDF5 file " + path + " of " + description + " cannot be reopened after an"
+              + " interrupted read closed it (" + io + "); open the dataset again", io);
+        }
+        LOG.debug("reopened {} after {}", path, e.toString());
+      }
+    }
+    if (interrupted) {
+      throw new DataStoreException("read of " + description + " (" + path + ") was interrupted; the reader stays"
+          + " usable, retry the read", e);
+    }
+    if (attempt >= MAX_REOPENS) {
+      throw new DataStoreException("read of " + description + " (" + path + ") failed: interrupted threads closed"
+          + " its channel " + (attempt + 1) + " times during the read; retry the read", e);
     }
   }
 
@@ -751,7 +803,7 @@ final class Hdf5FileReader implements FormatReader {
 
   private void checkOpen() {
     if (closed) {
-      throw new org.optstore.StoreClosedException("reader of " + description + " (" + path + ") is closed");
+      throw new StoreClosedException("reader of " + description + " (" + path + ") is closed; open the dataset again");
     }
   }
 
@@ -775,12 +827,16 @@ final class Hdf5FileReader implements FormatReader {
   }
 
   private void closeChannel() {
-    try {
-      if (channel != null) {
-        channel.close();
+    // under the lock, so that no read reopens the channel after this
+    synchronized (channelLock) {
+      closed = true;
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException e) {
+        LOG.debug("closing {} failed", path, e);
       }
-    } catch (IOException e) {
-      LOG.debug("closing {} failed", path, e);
     }
   }
 
