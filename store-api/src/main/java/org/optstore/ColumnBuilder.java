@@ -79,7 +79,7 @@ public final class ColumnBuilder {
 
   private int next() {
     if (built) {
-      throw new IllegalStateException("column builder already built");
+      throw new InvalidArgumentException("this column builder was already built; use a new one");
     }
     if (size == Integer.MAX_VALUE - 8) {
       throw new InvalidArgumentException("a column holds at most " + (Integer.MAX_VALUE - 8) + " rows");
@@ -274,7 +274,7 @@ public final class ColumnBuilder {
   /** @return the column; the builder cannot be used afterwards */
   public Column build() {
     if (built) {
-      throw new IllegalStateException("column builder already built");
+      throw new InvalidArgumentException("this column builder was already built; use a new one");
     }
     built = true;
     NullMask nulls = anyNull ? NullMask.ofWords(Arrays.copyOf(nullWords,

@@ -29,7 +29,9 @@ public final class DoubleColumn extends Column {
   private static ColumnType checkType(ColumnType type) {
     Objects.requireNonNull(type, "type");
     if (type != ColumnType.FLOAT64) {
-      throw new InvalidArgumentException("DoubleColumn cannot hold type " + type + "; it holds {@link ColumnType#FLOAT64}");
+      throw new InvalidArgumentException(
+          "DoubleColumn cannot hold type " + type + "; it holds FLOAT64 (see ColumnType for the "
+              + "column class of each type)");
     }
     return type;
   }

@@ -29,7 +29,9 @@ public final class FloatColumn extends Column {
   private static ColumnType checkType(ColumnType type) {
     Objects.requireNonNull(type, "type");
     if (type != ColumnType.FLOAT32) {
-      throw new InvalidArgumentException("FloatColumn cannot hold type " + type + "; it holds {@link ColumnType#FLOAT32}");
+      throw new InvalidArgumentException(
+          "FloatColumn cannot hold type " + type + "; it holds FLOAT32 (see ColumnType for the "
+              + "column class of each type)");
     }
     return type;
   }

@@ -29,7 +29,9 @@ public final class IntColumn extends Column {
   private static ColumnType checkType(ColumnType type) {
     Objects.requireNonNull(type, "type");
     if (type != ColumnType.INT32) {
-      throw new InvalidArgumentException("IntColumn cannot hold type " + type + "; it holds {@link ColumnType#INT32}");
+      throw new InvalidArgumentException(
+          "IntColumn cannot hold type " + type + "; it holds INT32 (see ColumnType for the "
+              + "column class of each type)");
     }
     return type;
   }

@@ -29,7 +29,9 @@ public final class LongColumn extends Column {
   private static ColumnType checkType(ColumnType type) {
     Objects.requireNonNull(type, "type");
     if (type != ColumnType.INT64 && type != ColumnType.TIMESTAMP) {
-      throw new InvalidArgumentException("LongColumn cannot hold type " + type + "; it holds {@link ColumnType#INT64} or {@link ColumnType#TIMESTAMP} (epoch microseconds, UTC)");
+      throw new InvalidArgumentException(
+          "LongColumn cannot hold type " + type + "; it holds INT64 or TIMESTAMP (see ColumnType for the "
+              + "column class of each type)");
     }
     return type;
   }

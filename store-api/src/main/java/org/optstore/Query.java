@@ -1,11 +1,6 @@
 package org.optstore;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -340,20 +335,10 @@ public final class Query {
 
   private static Instant parseInstant(String column, String s) {
     try {
-      return OffsetDateTime.parse(s).toInstant();
-    } catch (DateTimeParseException e) {
-      // no offset: read as UTC, as DESIGN.md says
-    }
-    try {
-      return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      // maybe a date alone
-    }
-    try {
-      return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new SchemaException("cannot compare TIMESTAMP column '" + column + "' with '" + s
-          + "': not an ISO-8601 instant (e.g. 2023-01-10T00:00:00Z, 2023-01-10T00:00, 2023-01-10)");
+      return TimeRange.parseInstant(s);
+    } catch (InvalidArgumentException e) {
+      throw new SchemaException("cannot compare TIMESTAMP column '" + column + "' with "
+          + e.getMessage(), e);
     }
   }
 

@@ -147,7 +147,8 @@ public final class Selection {
 
   private void requireRange() {
     if (!isRange()) {
-      throw new IllegalStateException("selection is not a range");
+      throw new InvalidArgumentException(this + " is not a range; check isRange() first or use "
+          + "toPositions()");
     }
   }
 

@@ -2,7 +2,11 @@ package org.optstore;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 /**
@@ -160,6 +164,40 @@ public final class TimeRange {
     Objects.requireNonNull(t, what);
     long m = toMicros(t);
     return t.getNano() % 1000 == 0 ? m : m + 1;
+  }
+
+  /**
+   * Parses an instant written in ISO-8601, the one textual form of time that queries and the CLI
+   * accept: with an offset ({@code 2023-01-10T09:30:00Z}, {@code 2023-01-10T09:30+01:00}), or
+   * without one and then read as UTC ({@code 2023-01-10T09:30:00.5}, {@code 2023-01-10 09:30}),
+   * or a date alone, meaning its midnight UTC ({@code 2023-01-10}).
+   *
+   * @param text the text
+   * @return the instant
+   * @throws InvalidArgumentException naming the text and the accepted forms
+   */
+  public static Instant parseInstant(String text) {
+    Objects.requireNonNull(text, "time text");
+    String s = text.strip();
+    if (s.length() > 10 && s.charAt(10) == ' ') {
+      s = s.substring(0, 10) + 'T' + s.substring(11);
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      // no offset: UTC
+    }
+    try {
+      return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      // maybe a date alone
+    }
+    try {
+      return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new InvalidArgumentException("'" + text + "' is not an ISO-8601 time; write e.g. "
+          + "2023-01-10T09:30:00Z, 2023-01-10T09:30 or 2023-01-10 09:30 (UTC), or 2023-01-10");
+    }
   }
 
   /**

@@ -33,7 +33,7 @@ class SelectionTest {
     }
     assertThat(range.rangeFrom()).isEqualTo(60);
     assertThat(range.rangeTo()).isEqualTo(70);
-    assertThatThrownBy(bitmap::rangeFrom).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(bitmap::rangeFrom).isInstanceOf(InvalidArgumentException.class);
   }
 
   @Test

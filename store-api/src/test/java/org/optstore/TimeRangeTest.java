@@ -76,4 +76,21 @@ class TimeRangeTest {
     assertThatThrownBy(() -> TimeRange.from(Instant.MAX))
         .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("epoch microseconds");
   }
+
+  @Test
+  void parseInstantReadsEveryIsoFormAndOffsetlessTimesAsUtc() {
+    assertThat(TimeRange.parseInstant("2023-01-10T09:30:00Z"))
+        .isEqualTo(Instant.parse("2023-01-10T09:30:00Z"));
+    assertThat(TimeRange.parseInstant("2023-01-10T10:30+01:00"))
+        .isEqualTo(Instant.parse("2023-01-10T09:30:00Z"));
+    assertThat(TimeRange.parseInstant("2023-01-10T09:30:00.5"))
+        .isEqualTo(Instant.parse("2023-01-10T09:30:00.500Z"));
+    assertThat(TimeRange.parseInstant(" 2023-01-10 09:30 "))
+        .isEqualTo(Instant.parse("2023-01-10T09:30:00Z"));
+    assertThat(TimeRange.parseInstant("2023-01-10"))
+        .isEqualTo(Instant.parse("2023-01-10T00:00:00Z"));
+    assertThatThrownBy(() -> TimeRange.parseInstant("2023-01-1009:30"))
+        .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'2023-01-1009:30'")
+        .hasMessageContaining("ISO-8601");
+  }
 }

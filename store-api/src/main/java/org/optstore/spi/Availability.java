@@ -1,6 +1,7 @@
 package org.optstore.spi;
 
 import java.util.Objects;
+import org.optstore.InvalidArgumentException;
 
 /**
  * Whether a {@link StorageFormat} can run here, and if not, why.
@@ -15,7 +16,8 @@ public record Availability(boolean available, String reason) {
   public Availability {
     Objects.requireNonNull(reason, "reason");
     if (!available && reason.isBlank()) {
-      throw new IllegalArgumentException("an unavailable format must say why");
+      throw new InvalidArgumentException("an unavailable format must say why: give a reason "
+          + "naming what is missing");
     }
   }
 

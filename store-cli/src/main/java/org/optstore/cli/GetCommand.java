@@ -1,11 +1,6 @@
 package org.optstore.cli;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.optstore.DataStore;
 import org.optstore.FrameStream;
@@ -25,7 +20,7 @@ final class GetCommand extends StoreCommand {
 
   @Option(names = "--from", paramLabel = "TIME",
       description = "First instant inside (ISO-8601: 2023-01-10T00:00:00Z, 2023-01-10T09:30, "
-          + "2023-01-10; no offset means UTC).")
+          + "2023-01-10 09:30, 2023-01-10; no offset means UTC).")
   String from;
 
   @Option(names = "--to", paramLabel = "TIME", description = "First instant outside (exclusive).")
@@ -57,16 +52,16 @@ final class GetCommand extends StoreCommand {
   @Override
   void validate() {
     Query.Builder q = Query.builder();
-    if (from != null || to != null) {
-      Instant f = from == null ? null : parseTime("--from", from);
-      Instant t = to == null ? null : parseTime("--to", to);
-      q.timeRange(f == null ? TimeRange.until(t) : t == null ? TimeRange.from(f)
-          : TimeRange.between(f, t));
-    }
-    if (columns != null) {
-      q.columns(columns);
-    }
     try {
+      if (from != null || to != null) {
+        Instant f = from == null ? null : parseTime("--from", from);
+        Instant t = to == null ? null : parseTime("--to", to);
+        q.timeRange(f == null ? TimeRange.until(t) : t == null ? TimeRange.from(f)
+            : TimeRange.between(f, t));
+      }
+      if (columns != null) {
+        q.columns(columns);
+      }
       if (where != null) {
         q.where(Predicates.parse(where));
       }
@@ -90,22 +85,11 @@ final class GetCommand extends StoreCommand {
     return 0;
   }
 
-  private Instant parseTime(String option, String text) {
+  private static Instant parseTime(String option, String text) {
     try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      // no offset
-    }
-    try {
-      return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      // a date alone
-    }
-    try {
-      return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " '" + text
-          + "' is not an ISO-8601 time (e.g. 2023-01-10T00:00:00Z, 2023-01-10T09:30, 2023-01-10)");
+      return TimeRange.parseInstant(text);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(option + " " + e.getMessage());
     }
   }
 }

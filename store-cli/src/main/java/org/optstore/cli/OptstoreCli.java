@@ -12,8 +12,10 @@ import org.optstore.core.StoreConfig;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code optstore} command. Exit codes: 0 success, 1 failure (one line on stderr; the stack
@@ -52,9 +54,12 @@ public final class OptstoreCli implements Callable<Integer> {
       description = "Log progress and print stack traces of failures.")
   boolean verbose;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
-    CommandLine.usage(this, System.out);
+    spec.commandLine().usage(spec.commandLine().getErr());
     return 2;
   }
 

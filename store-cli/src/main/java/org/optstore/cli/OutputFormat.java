@@ -2,6 +2,7 @@ package org.optstore.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -95,14 +96,18 @@ enum OutputFormat {
       schema.addColumn(f.name());
     }
     long n = 0;
-    try (SequenceWriter w = new CsvMapper().writer(schema.build()).writeValues(out)) {
+    // a null is an empty unquoted field and an empty string is "", as the CSV import reads them
+    CsvMapper mapper = new CsvMapper();
+    mapper.enable(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS);
+    try (SequenceWriter w = mapper.writer(schema.build().withNullValue("")).writeValues(out)) {
       List<String> cells = new ArrayList<>();
       while (rows.hasNext()) {
         Frame f = rows.next();
         for (int r = 0; r < f.rowCount(); r++) {
           cells.clear();
           for (int c = 0; c < f.columnCount(); c++) {
-            cells.add(text(f.column(c), r));
+            Column col = f.column(c);
+            cells.add(col.isNull(r) ? null : text(col, r));
           }
           w.write(cells);
         }

@@ -119,6 +119,35 @@ class OptstoreCliTest {
   }
 
   @Test
+  void csvOutputKeepsNullsAndEmptyStringsApartSoThatItImportsBackTheSame() throws IOException {
+    Path csv = dir.resolve("names.csv");
+    Files.writeString(csv, "id,name\n1,\"\"\n2,\n3,x\n", StandardCharsets.UTF_8);
+    assertThat(run("import", "names", csv.toString()).code()).isZero();
+    Run out = run("get", "names", "-o", "csv");
+    assertThat(out.code()).isZero();
+    assertThat(out.out().lines()).containsExactly("id,name", "1,\"\"", "2,", "3,x");
+    Path back = dir.resolve("back.csv");
+    Files.writeString(back, out.out(), StandardCharsets.UTF_8);
+    assertThat(run("import", "names2", back.toString()).code()).isZero();
+    assertThat(run("get", "names2", "--where", "name is null", "-o", "csv").out().lines())
+        .containsExactly("id,name", "2,");
+    assertThat(run("get", "names2", "--where", "name == ''", "-o", "csv").out().lines())
+        .containsExactly("id,name", "1,\"\"");
+  }
+
+  @Test
+  void timesTakeEveryIsoFormAndARangeBackwardsIsAUsageError() {
+    assertThat(run("demo", "--rows", "100").code()).isZero();
+    Run spaced = run("get", "ticks", "--from", "2023-01-01 00:01:00", "--to",
+        "2023-01-01T00:01:02+00:00", "--columns", "volume", "-o", "csv");
+    assertThat(spaced.code()).as(spaced.err()).isZero();
+    assertThat(spaced.out().lines()).containsExactly("volume", "1860", "1891");
+    Run backwards = run("get", "ticks", "--from", "2023-01-02", "--to", "2023-01-01");
+    assertThat(backwards.code()).isEqualTo(2);
+    assertThat(backwards.err()).contains("is before its start");
+  }
+
+  @Test
   void usageErrorsExitWithTwoAndFailuresWithOneLine() {
     Run noArgs = run("get");
     assertThat(noArgs.code()).isEqualTo(2);
@@ -130,6 +159,10 @@ class OptstoreCliTest {
     Run badTime = run("get", "x", "--from", "yesterday");
     assertThat(badTime.code()).isEqualTo(2);
     assertThat(badTime.err()).contains("--from 'yesterday' is not an ISO-8601 time");
+
+    Run noCommand = run();
+    assertThat(noCommand.code()).isEqualTo(2);
+    assertThat(noCommand.err()).contains("Usage: optstore");
 
     assertThat(run("demo", "--rows", "1000").code()).isZero();
     Run badWhere = run("get", "ticks", "--where", "price >> 3");

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.optstore.CacheStats;
 import org.optstore.DataStore;
+import org.optstore.DataStoreException;
 import org.optstore.DatasetInfo;
 import org.optstore.Frame;
 import org.optstore.FrameStream;
@@ -33,7 +35,8 @@ import org.optstore.core.io.IoInterceptor;
  * <p>{@link #shared} is the Python original's {@code get_instance}: one live store per base path
  * in this JVM. Each call returns a handle to it; closing a handle closes only that handle (it then
  * throws {@link StoreClosedException}), and the store itself closes, releasing its lock, when its
- * last handle closes. A later {@code shared} call opens it anew. Asking for a live base path with a
+ * last handle closes. A later {@code shared} call opens it anew; while that close still waits for
+ * operations in flight, the call waits for it to finish first. Asking for a live base path with a
  * different configuration is an {@link InvalidConfigException}.
  *
  * <p>Storage formats are what {@link java.util.ServiceLoader} finds on the class path of this
@@ -64,7 +67,8 @@ public final class DataStores {
 
   /**
    * Returns a handle to the one live store of the config's base path in this JVM, opening it when
-   * there is none.
+   * there is none. When the store's last handle was closed and the store is still closing (its
+   * close waits for operations in flight), this waits until it has closed and opens it anew.
    *
    * @param config the configuration
    * @return a handle; closing it releases this handle only
@@ -77,19 +81,40 @@ public final class DataStores {
   static DataStore shared(StoreConfig config, ClassLoader formats) {
     Objects.requireNonNull(config, "config");
     Path key = config.normalizedBasePath();
-    synchronized (SHARED) {
-      SharedStore s = SHARED.get(key);
-      if (s != null && !s.store.config().sameSettingsAs(config)) {
-        throw new InvalidConfigException("the shared store at " + key + " is open with "
-            + s.store.config() + ", not " + config + "; use the same configuration, or close "
-            + "its handles first");
+    while (true) {
+      CompletableFuture<Void> closing;
+      synchronized (SHARED) {
+        SharedStore s = SHARED.get(key);
+        if (s == null) {
+          s = new SharedStore(key, LocalDataStore.open(config, formats, IoInterceptor.NONE));
+          SHARED.put(key, s);
+        }
+        closing = s.closing;
+        if (closing == null) {
+          if (!s.store.config().sameSettingsAs(config)) {
+            throw new InvalidConfigException("the shared store at " + key + " is open with "
+                + s.store.config() + ", not " + config + "; use the same configuration, or close "
+                + "its handles first");
+          }
+          s.handles++;
+          return new Handle(s);
+        }
       }
-      if (s == null) {
-        s = new SharedStore(key, LocalDataStore.open(config, formats, IoInterceptor.NONE));
-        SHARED.put(key, s);
-      }
-      s.handles++;
-      return new Handle(s);
+      // its last handle closed and the store is still closing (waiting for reads in flight):
+      // its lock is only released at the end, so wait for that outside SHARED, then open anew
+      awaitClosed(key, closing);
+    }
+  }
+
+  private static void awaitClosed(Path key, CompletableFuture<Void> closing) {
+    try {
+      closing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DataStoreException("interrupted while waiting for the shared store at " + key
+          + " to finish closing; ask DataStores.shared again", e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the close marker never fails", e);
     }
   }
 
@@ -98,6 +123,8 @@ public final class DataStores {
     final Path key;
     final LocalDataStore store;
     int handles; // guarded by SHARED
+    // set when the last handle closed; completed (and the entry removed) once the store closed
+    CompletableFuture<Void> closing; // guarded by SHARED
 
     SharedStore(Path key, LocalDataStore store) {
       this.key = key;
@@ -105,15 +132,23 @@ public final class DataStores {
     }
 
     void release() {
-      boolean last;
+      CompletableFuture<Void> done = null;
       synchronized (SHARED) {
-        last = --handles == 0;
-        if (last) {
-          SHARED.remove(key);
+        if (--handles == 0) {
+          closing = new CompletableFuture<>();
+          done = closing;
         }
       }
-      if (last) {
+      if (done == null) {
+        return;
+      }
+      try {
         store.close();
+      } finally {
+        synchronized (SHARED) {
+          SHARED.remove(key, this);
+        }
+        done.complete(null);
       }
     }
   }

@@ -227,8 +227,12 @@ final class DatasetWriter {
       TimeStats stats = new TimeStats();
       String time = schema.timeColumn().orElse(null);
       long rows = 0;
-      while (batches.hasNext()) {
-        Frame b = conform(batches.next(), schema, rows, name);
+      while (true) {
+        Frame given = nextBatch(batches, desc, rows);
+        if (given == null) {
+          break;
+        }
+        Frame b = conform(given, schema, rows, name);
         if (time != null) {
           stats.add(b.longs(time));
         }
@@ -283,6 +287,18 @@ final class DatasetWriter {
         abandon(data);
         abandon(raw);
       }
+    }
+  }
+
+  /** The next batch, or null; a failure of the caller's stream is named as such. */
+  private static Frame nextBatch(FrameStream batches, String desc, long rows) {
+    try {
+      return batches.hasNext() ? batches.next() : null;
+    } catch (DataStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new DataStoreException("reading the rows to write for " + desc + " failed after "
+          + rows + " rows: " + e, e);
     }
   }
 

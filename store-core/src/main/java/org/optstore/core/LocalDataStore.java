@@ -103,7 +103,7 @@ final class LocalDataStore implements DataStore {
     Path base = config.normalizedBasePath();
     CatalogLayout layout = new CatalogLayout(base);
     FormatRegistry registry = FormatRegistry.load(formats);
-    StorageFormat format = registry.choose(config.format());
+    StorageFormat format = registry.choose(config.format(), !config.readOnly());
     checkCodec(config, format);
     if (config.readOnly()) {
       if (!Files.isDirectory(base)) {

@@ -195,7 +195,7 @@ public final class StoreConfig {
     long x = integer(key, v);
     if (x != (int) x) {
       throw new InvalidConfigException("configuration key '" + key + "' has the value " + x
-          + ", which is too large; expected an int");
+          + ", which is too large; expected an int (at most " + Integer.MAX_VALUE + ")");
     }
     return (int) x;
   }
@@ -318,7 +318,8 @@ public final class StoreConfig {
      */
     public Builder basePath(Path path) {
       if (path == null) {
-        throw new InvalidConfigException("base path must not be null");
+        throw new InvalidConfigException("base path (basePath / '" + BASE_PATH + "') must not be "
+            + "null; give the directory holding the store (a writable store creates it)");
       }
       this.basePath = path;
       return this;
@@ -330,8 +331,9 @@ public final class StoreConfig {
      */
     public Builder format(String name) {
       if (name == null || !FORMAT_NAME.matcher(name).matches()) {
-        throw new InvalidConfigException("storage format '" + name + "' is not a format name "
-            + "(lowercase letters, digits and '-', e.g. parquet, hdf5, serial)");
+        throw new InvalidConfigException("storage format (format / '" + STORAGE_FORMAT + "') '"
+            + name + "' is not a format name; use lowercase letters, digits and '-', e.g. "
+            + "parquet, hdf5, serial");
       }
       this.format = name;
       return this;
@@ -343,7 +345,9 @@ public final class StoreConfig {
      */
     public Builder cacheMaxEntries(int entries) {
       if (entries < 0) {
-        throw new InvalidConfigException("cache size must not be negative, got " + entries);
+        throw new InvalidConfigException("cache size (cacheMaxEntries / '" + CACHE_SIZE
+            + "') must not be negative, got " + entries + "; use 0 to turn the cache off, or a "
+            + "positive number of datasets to hold");
       }
       this.cacheMaxEntries = entries;
       return this;
@@ -356,7 +360,9 @@ public final class StoreConfig {
      */
     public Builder cacheMaxBytes(long bytes) {
       if (bytes < 0) {
-        throw new InvalidConfigException("cache max bytes must not be negative, got " + bytes);
+        throw new InvalidConfigException("cache max bytes (cacheMaxBytes / '" + CACHE_MAX_BYTES
+            + "') must not be negative, got " + bytes + "; use 0 to turn the cache off, or a "
+            + "positive number of bytes (e.g. 536870912 for 512 MiB)");
       }
       this.cacheMaxBytes = bytes;
       return this;
@@ -368,7 +374,9 @@ public final class StoreConfig {
      */
     public Builder cacheTtl(Duration ttl) {
       if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
-        throw new InvalidConfigException("cache TTL must be positive, got " + ttl);
+        throw new InvalidConfigException("cache TTL (cacheTtl / '" + CACHE_TTL + "') must be "
+            + "positive, got " + ttl + "; use a positive duration such as PT10M, or null (leave "
+            + "it out) for no expiry");
       }
       this.cacheTtl = ttl;
       return this;
@@ -380,7 +388,9 @@ public final class StoreConfig {
      */
     public Builder batchSize(int size) {
       if (size < 1) {
-        throw new InvalidConfigException("batch size must be at least 1, got " + size);
+        throw new InvalidConfigException("batch size (batchSize / '" + BATCH_SIZE + "') must be "
+            + "at least 1, got " + size + "; use a positive number of items per batch read (the "
+            + "default is 1000)");
       }
       this.batchSize = size;
       return this;
@@ -392,7 +402,9 @@ public final class StoreConfig {
      */
     public Builder maxWorkers(int workers) {
       if (workers < 1 || workers > 1024) {
-        throw new InvalidConfigException("max workers must be between 1 and 1024, got " + workers);
+        throw new InvalidConfigException("max workers (maxWorkers / '" + MAX_WORKERS + "') must "
+            + "be between 1 and 1024, got " + workers + "; use a thread count in that range, "
+            + "e.g. the number of cores");
       }
       this.maxWorkers = workers;
       return this;
@@ -414,8 +426,9 @@ public final class StoreConfig {
      */
     public Builder compression(String codec) {
       if (codec == null || !CODEC_NAME.matcher(codec).matches()) {
-        throw new InvalidConfigException("compression '" + codec + "' is not a codec name; use "
-            + "'default' or a codec of the chosen format (e.g. snappy, zstd, deflate-1)");
+        throw new InvalidConfigException("compression (compression / '" + COMPRESSION + "') '"
+            + codec + "' is not a codec name; use 'default' or a codec of the chosen format "
+            + "(e.g. snappy, zstd, deflate-1)");
       }
       this.compression = codec;
       return this;
@@ -445,8 +458,9 @@ public final class StoreConfig {
      */
     public Builder keepVersions(int versions) {
       if (versions < 1) {
-        throw new InvalidConfigException("keep versions must be at least 1 (the current version), "
-            + "got " + versions);
+        throw new InvalidConfigException("keep versions (keepVersions / '" + KEEP_VERSIONS
+            + "') must be at least 1, got " + versions + "; use 1 to keep only the current "
+            + "version, or more to keep older ones too (the default is 2)");
       }
       this.keepVersions = versions;
       return this;
@@ -464,7 +478,8 @@ public final class StoreConfig {
       }
       Path abs = basePath.toAbsolutePath().normalize();
       if (Files.exists(abs) && !Files.isDirectory(abs)) {
-        throw new InvalidConfigException("base path " + abs + " is a file, not a directory");
+        throw new InvalidConfigException("base path " + abs + " is a file, not a directory; "
+            + "choose a directory (a writable store creates a missing one)");
       }
       if (!readOnly) {
         Path existing = abs;

@@ -23,8 +23,10 @@ import org.optstore.DataStoreException;
 import org.optstore.DatasetInfo;
 import org.optstore.DatasetNotFoundException;
 import org.optstore.Frame;
+import org.optstore.core.catalog.Catalog;
 import org.optstore.core.io.FileOp;
 import org.optstore.core.io.IoInterceptor;
+import org.optstore.core.testing.LogCapture;
 
 /** The commit protocol: what a crash or a failure at each step leaves, pruning and sweeping. */
 class CommitProtocolTest {
@@ -159,14 +161,23 @@ class CommitProtocolTest {
     assertThat(files(last.resolve("catalog"))).containsExactly("t/3.json");
   }
 
-  /** Fails writes to one kind of file after some bytes, like a full disk. */
+  /**
+   * Fails writes to one kind of file after some bytes, like a full disk, or (closeFails) fails
+   * closing it, as a file system may report a deferred write error at close.
+   */
   private static final class FailingChannel implements IoInterceptor {
     final String suffix;
     final long after;
+    final boolean closeFails;
 
     FailingChannel(String suffix, long after) {
+      this(suffix, after, false);
+    }
+
+    FailingChannel(String suffix, long after, boolean closeFails) {
       this.suffix = suffix;
       this.after = after;
+      this.closeFails = closeFails;
     }
 
     @Override
@@ -222,8 +233,79 @@ class CommitProtocolTest {
         @Override
         public void close() throws IOException {
           ch.close();
+          if (closeFails) {
+            throw new IOException("Input/output error (injected at close)");
+          }
         }
       };
+    }
+  }
+
+  @Test
+  void aTmpFileThatFailsToCloseFailsTheWriteNamingTheFileAndTheDataset() throws IOException {
+    Frame v1 = TestStores.ticks(100);
+    for (String suffix : List.of(".tcol", ".avro")) {
+      try (DataStore s = TestStores.open(config().build())) {
+        s.delete("t");
+        s.store("t", v1, Map.of());
+      }
+      try (DataStore s = TestStores.open(config().build(),
+          new FailingChannel(suffix, Long.MAX_VALUE, true))) {
+        long version = s.info("t").version();
+        assertThatThrownBy(() -> s.store("t", TestStores.ticks(50), Map.of()))
+            .isInstanceOf(DataStoreException.class)
+            .hasMessageContaining("cannot close the file " + base().resolve("tmp"))
+            .hasMessageContaining(suffix + " written in tmp/ for dataset 't' (new version)")
+            .hasMessageContaining("Input/output error (injected at close)")
+            .hasMessageContaining("previous version stays current")
+            .message().doesNotContain("format 'testcol' failed");
+        assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+        assertThat(s.info("t").version()).isEqualTo(version);
+        assertThat(files(base().resolve("tmp"))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aFailingStreamOfRowsIsNamedAsSuchNotBlamedOnTheFormat() throws IOException {
+    Frame v1 = TestStores.ticks(10);
+    Frame batch = TestStores.ticks(20);
+    org.optstore.FrameStream failing = new org.optstore.FrameStream() {
+      int given;
+
+      @Override
+      public org.optstore.Schema schema() {
+        return batch.schema();
+      }
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Frame next() {
+        if (given++ == 1) {
+          throw new IllegalStateException("the source went away (injected)");
+        }
+        return batch;
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (DataStore s = TestStores.open(config().build())) {
+      s.store("t", v1, Map.of());
+      assertThatThrownBy(() -> s.store("t", failing, Map.of(),
+          org.optstore.WriteOptions.defaults()))
+          .isInstanceOf(DataStoreException.class)
+          .hasMessageContaining("reading the rows to write for dataset 't' (new version) failed "
+              + "after 20 rows")
+          .hasMessageContaining("the source went away (injected)")
+          .hasMessageContaining("previous version stays current")
+          .message().doesNotContain("format");
+      assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+      assertThat(files(base().resolve("tmp"))).isEmpty();
     }
   }
 
@@ -305,6 +387,61 @@ class CommitProtocolTest {
   }
 
   @Test
+  void aDirectoryThatCannotBeOpenedForItsForceFailsTheWriteInsteadOfBeingSkipped()
+      throws IOException {
+    Frame v1 = TestStores.ticks(10);
+    Path versionDir = base().resolve("optimized/t/2");
+    Path catalogDir = base().resolve("catalog/t");
+    final class FailOpen implements IoInterceptor {
+      volatile Path armed; // the directory whose next open fails
+      volatile Path refuse;
+
+      @Override
+      public java.nio.channels.FileChannel openDirectory(Path d) throws IOException {
+        if (d.equals(refuse)) {
+          refuse = null;
+          throw new IOException("injected: cannot open directory");
+        }
+        return IoInterceptor.super.openDirectory(d);
+      }
+
+      @Override
+      public void before(FileOp op, Path path) {
+        Path a = armed;
+        if (op == FileOp.MOVE && a != null && path.getParent().equals(a)) {
+          armed = null;
+          refuse = a;
+        }
+      }
+    }
+    FailOpen failOpen = new FailOpen();
+    try (DataStore s = TestStores.open(config().build(), failOpen)) {
+      s.store("t", v1, Map.of());
+      // the data file's directory, before the manifest: the write fails and leaves nothing
+      failOpen.armed = versionDir;
+      assertThatThrownBy(() -> s.store("t", TestStores.ticks(7), Map.of()))
+          .isInstanceOf(DataStoreException.class)
+          .hasMessageContaining("cannot open directory " + versionDir)
+          .hasMessageContaining("previous version stays current");
+      assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+      assertThat(files(base().resolve("optimized"))).containsExactly("t/1/part-0.tcol");
+      assertThat(files(base().resolve("tmp"))).isEmpty();
+      // the manifest's directory, after its rename: committed and visible, reported as such
+      failOpen.armed = catalogDir;
+      Frame v2 = TestStores.ticks(9);
+      assertThatThrownBy(() -> s.store("t", v2, Map.of()))
+          .isInstanceOf(Catalog.CommitNotForcedException.class)
+          .hasMessageContaining("was committed")
+          .hasMessageContaining("cannot open directory " + catalogDir);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v2);
+    }
+    try (DataStore s = TestStores.open(config().build())) {
+      assertThat(s.info("t").version()).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(TestStores.ticks(9));
+    }
+  }
+
+  @Test
   void aDamagedNewestManifestFailsReadsInsteadOfServingAnOlderVersion() throws IOException {
     try (DataStore s = TestStores.open(config().build())) {
       s.store("t", TestStores.ticks(10), Map.of());
@@ -380,6 +517,72 @@ class CommitProtocolTest {
     }
     assertThat(files(base())).containsExactly("LOCK", "catalog/t/1.json",
         "optimized/t/1/part-0.tcol", "raw/t/1.avro");
+  }
+
+  /**
+   * Makes {@code raw/t} unlistable while a prune runs (a symbolic link to itself, which fails to
+   * open with ELOOP), the real directory set aside and put back by {@link #restore()}.
+   */
+  private final class UnlistableRawDirectory implements IoInterceptor {
+    final Path rawDir = base().resolve("raw/t");
+    final Path aside = dir.resolve("raw-t-aside");
+    volatile boolean armed;
+    volatile int faults;
+
+    @Override
+    public void before(FileOp op, Path path) throws IOException {
+      if (armed && op == FileOp.DELETE && path.startsWith(base().resolve("catalog/t"))) {
+        armed = false; // the prune after the commit removes the oldest manifest
+        Files.move(rawDir, aside);
+        Files.createSymbolicLink(rawDir, rawDir);
+        faults++;
+      }
+    }
+
+    void restore() throws IOException {
+      Files.delete(rawDir);
+      Files.move(aside, rawDir);
+    }
+  }
+
+  @Test
+  void aFailureWhilePruningAfterTheCommitDoesNotFailTheWrite() throws IOException {
+    UnlistableRawDirectory fault = new UnlistableRawDirectory();
+    try (LogCapture log = LogCapture.of(Catalog.class);
+        DataStore s = TestStores.open(config().keepVersions(1).build(), fault)) {
+      s.store("t", TestStores.ticks(3), Map.of());
+      fault.armed = true;
+      Frame v2 = TestStores.ticks(5);
+      DatasetInfo info = s.store("t", v2, Map.of());
+      assertThat(fault.faults).as("the fault was injected").isEqualTo(1);
+      assertThat(info.version()).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v2);
+      List<String> warnings = log.messages("WARN");
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.get(0)).contains("could not remove the unreferenced files of dataset "
+          + "directory t").contains("Too many levels of symbolic links")
+          .contains("the next writable open retries");
+      // the same condition again: still no failure, and no second WARN
+      fault.restore();
+      fault.armed = true;
+      Frame v3 = TestStores.ticks(7);
+      assertThat(s.store("t", v3, Map.of()).version()).isEqualTo(3);
+      assertThat(fault.faults).isEqualTo(2);
+      assertThat(s.retrieve("t").frame()).isEqualTo(v3);
+      assertThat(log.messages("WARN")).hasSize(1);
+      assertThat(log.messages("DEBUG")).anyMatch(m -> m.startsWith("could not remove the "
+          + "unreferenced files of dataset directory t"));
+      fault.restore();
+    }
+    // the version files the failed sweeps left behind go at the next writable open
+    assertThat(files(base().resolve("raw"))).containsExactly("t/1.avro", "t/2.avro",
+        "t/3.avro");
+    try (DataStore s = TestStores.open(config().keepVersions(1).build())) {
+      assertThat(s.retrieve("t").frame()).isEqualTo(TestStores.ticks(7));
+    }
+    assertThat(files(base().resolve("raw"))).containsExactly("t/3.avro");
+    assertThat(files(base().resolve("optimized"))).containsExactly("t/3/part-0.tcol");
+    assertThat(files(base().resolve("catalog"))).containsExactly("t/3.json");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -47,23 +48,35 @@ class ImportInteropTest {
     Assumptions.abort(msg + "; interop test skipped");
   }
 
+  /**
+   * Runs a command with a timeout; its output goes to a file rather than a pipe, so that the wait
+   * is bounded by the timeout and a chatty tool cannot block on a full pipe.
+   */
   private static int run(List<String> command, String what) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Path log = Files.createTempFile("optstore-interop-", ".log");
     try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          throw new IOException("timed out after 300 s: " + command + "; output so far:\n" + text(log));
+        }
+        if (p.exitValue() != 0 && !what.isEmpty()) {
+          throw new AssertionError(what + " failed:\n" + text(log));
+        }
+        return p.exitValue();
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException("timed out: " + command);
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted: " + command, e);
       }
-      if (p.exitValue() != 0 && !what.isEmpty()) {
-        throw new AssertionError(what + " failed:\n" + out);
-      }
-      return p.exitValue();
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
+    } finally {
+      Files.deleteIfExists(log);
     }
+  }
+
+  private static String text(Path log) throws IOException {
+    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
   }
 
   private static final String FRAME = String.join("\n",

@@ -24,7 +24,9 @@ import org.optstore.Predicates;
 import org.optstore.Query;
 import org.optstore.TimeRange;
 import org.optstore.WriteOptions;
+import org.optstore.core.format.FormatRegistry;
 import org.optstore.core.testing.ColumnarTestFormat;
+import org.optstore.core.testing.LogCapture;
 import org.optstore.core.testing.RowTestFormat;
 import org.optstore.core.testing.UnavailableTestFormat;
 import org.optstore.format.serial.SerialFormat;
@@ -222,23 +224,45 @@ class RebuildTest {
 
   @Test
   void anUnavailableConfiguredFormatFallsBackToTheBestAvailable() {
-    java.io.PrintStream err = System.err;
-    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-    try (DataStore s = TestStores.open(config().format(UnavailableTestFormat.NAME).build())) {
-      assertThat(s.store("x", TestStores.ticks(3), Map.of()).format())
-          .isEqualTo(ColumnarTestFormat.NAME);
-    } finally {
-      System.setErr(err);
+    String fallback = "configured storage format 'testgone' cannot be used because it is "
+        + "unavailable: " + UnavailableTestFormat.REASON + "; falling back to 'testcol'";
+    try (LogCapture log = LogCapture.of(FormatRegistry.class)) {
+      try (DataStore s = TestStores.open(config().format(UnavailableTestFormat.NAME).build())) {
+        assertThat(s.store("x", TestStores.ticks(3), Map.of()).format())
+            .isEqualTo(ColumnarTestFormat.NAME);
+      }
+      assertThat(log.messages("WARN")).filteredOn(m -> m.startsWith(fallback)).hasSize(1);
+      // the configured format gets no second WARN of its own
+      assertThat(log.messages("WARN")).noneMatch(m -> m.startsWith("storage format 'testgone'"));
     }
-    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).containsOnlyOnce(
-        "WARN org.optstore.core.format.FormatRegistry - configured storage format 'testgone' "
-        + "cannot be used because it is unavailable: " + UnavailableTestFormat.REASON
-        + "; falling back to 'testcol'");
     try (DataStore s = TestStores.openWith(config().format("parquet").build(), scratch,
         RowTestFormat.class)) {
       assertThat(s.store("y", TestStores.ticks(3), Map.of()).format())
           .isEqualTo(RowTestFormat.NAME);
+    }
+  }
+
+  @Test
+  void aReadOnlyStoreDoesNotWarnAboutAFallbackItNeverWritesWith() {
+    Frame ticks = writeTicks(config().build(), 10);
+    try (LogCapture log = LogCapture.of(FormatRegistry.class)) {
+      try (DataStore s = TestStores.open(config().format(UnavailableTestFormat.NAME)
+          .readOnly(true).build())) {
+        assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
+      }
+      assertThat(log.messages("WARN")).noneMatch(m -> m.contains("falling back"));
+      assertThat(log.messages("DEBUG")).filteredOn(m -> m.startsWith("configured storage format "
+          + "'testgone' cannot be used because it is unavailable: " + UnavailableTestFormat.REASON
+          + "; a read-only store never writes")).hasSize(1);
+      // the unavailable format still gets its one WARN line, naming why
+      assertThat(log.messages("WARN")).containsOnlyOnce("storage format 'testgone' is "
+          + "unavailable and is skipped: " + UnavailableTestFormat.REASON);
+    }
+    // configured format missing from the class path: nothing to warn about for a reader
+    try (LogCapture log = LogCapture.of(FormatRegistry.class);
+        DataStore s = TestStores.open(config().format("parquet").readOnly(true).build())) {
+      assertThat(s.retrieve("t").frame()).isEqualTo(ticks);
+      assertThat(log.messages("WARN")).noneMatch(m -> m.contains("parquet"));
     }
   }
 

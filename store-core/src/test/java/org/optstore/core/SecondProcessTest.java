@@ -51,17 +51,8 @@ class SecondProcessTest {
 
       in.println("write 7");
       assertThat(readLine(out, child, log)).isEqualTo("written 2");
-      long seenAfter = -1;
-      long start = System.nanoTime();
-      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
-        if (ro.retrieve("t").frame().rowCount() == 7) {
-          seenAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          break;
-        }
-        Thread.sleep(10);
-      }
-      assertThat(seenAfter).as("milliseconds until the new version was seen")
-          .isBetween(0L, 1000L);
+      // the child committed before it answered: every read starting a second after this sees it
+      StoreLifecycleTest.awaitVisible(ro, "t", 7, System.nanoTime());
       assertThat(ro.info("t").version()).isEqualTo(2);
 
       in.println("write 9");

@@ -82,19 +82,36 @@ class StoreConfigTest {
   }
 
   @Test
-  void everySetterRejectsABadValueAtOnce() {
+  void everySetterRejectsABadValueAtOnceSayingWhatIsAccepted() {
     StoreConfig.Builder b = StoreConfig.builder();
     assertThatThrownBy(() -> b.cacheMaxEntries(-1)).isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("-1");
-    assertThatThrownBy(() -> b.cacheMaxBytes(-5)).isInstanceOf(InvalidConfigException.class);
-    assertThatThrownBy(() -> b.cacheTtl(Duration.ZERO)).isInstanceOf(InvalidConfigException.class);
-    assertThatThrownBy(() -> b.batchSize(0)).isInstanceOf(InvalidConfigException.class);
-    assertThatThrownBy(() -> b.maxWorkers(0)).isInstanceOf(InvalidConfigException.class);
-    assertThatThrownBy(() -> b.keepVersions(0)).isInstanceOf(InvalidConfigException.class);
+        .hasMessage("cache size (cacheMaxEntries / 'cache_size') must not be negative, got -1; "
+            + "use 0 to turn the cache off, or a positive number of datasets to hold");
+    assertThatThrownBy(() -> b.cacheMaxBytes(-5)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got -5").hasMessageContaining("use 0 to turn the cache off");
+    assertThatThrownBy(() -> b.cacheTtl(Duration.ZERO)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got PT0S").hasMessageContaining("such as PT10M")
+        .hasMessageContaining("no expiry");
+    assertThatThrownBy(() -> b.batchSize(0)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got 0").hasMessageContaining("use a positive number");
+    assertThatThrownBy(() -> b.maxWorkers(0)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got 0").hasMessageContaining("between 1 and 1024");
+    assertThatThrownBy(() -> b.maxWorkers(2000)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got 2000");
+    assertThatThrownBy(() -> b.keepVersions(0)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("got 0").hasMessageContaining("use 1 to keep only the current");
     assertThatThrownBy(() -> b.format("Parquet!")).isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("Parquet!");
-    assertThatThrownBy(() -> b.compression("")).isInstanceOf(InvalidConfigException.class);
-    assertThatThrownBy(() -> b.basePath(null)).isInstanceOf(InvalidConfigException.class);
+        .hasMessageContaining("Parquet!").hasMessageContaining("use lowercase letters");
+    assertThatThrownBy(() -> b.compression("")).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("use 'default' or a codec");
+    assertThatThrownBy(() -> b.basePath(null)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("give the directory holding the store");
+    // the seed's keys meet the same checks, and the message names the key too
+    assertThatThrownBy(() -> StoreConfig.fromMap(Map.of("cache_size", -3)))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'cache_size'")
+        .hasMessageContaining("got -3");
+    assertThatThrownBy(() -> StoreConfig.fromMap(Map.of("max_workers", 1L << 40)))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("at most 2147483647");
   }
 
   @Test

@@ -80,31 +80,58 @@ class StoreLifecycleTest {
     assertThat(dir.resolve("missing")).doesNotExist();
   }
 
+  /**
+   * Reads until the read-only store sees {@code rows} rows of {@code name}, without refresh, and
+   * checks the contract's bound without depending on the machine's speed: every read that starts
+   * a second or more after the commit (which happened before {@code committedBy}) must see it.
+   *
+   * @return the milliseconds from {@code committedBy} to the start of the first read that saw it
+   */
+  static long awaitVisible(DataStore ro, String name, int rows, long committedBy)
+      throws InterruptedException {
+    long bound = committedBy + TimeUnit.SECONDS.toNanos(1);
+    while (true) {
+      long start = System.nanoTime();
+      int seen;
+      try {
+        seen = ro.retrieve(name).frame().rowCount();
+      } catch (DatasetNotFoundException e) {
+        seen = -1;
+      }
+      if (seen == rows) {
+        return TimeUnit.NANOSECONDS.toMillis(start - committedBy);
+      }
+      assertThat(start - bound).as("a read of '%s' that started %d ms after the commit still "
+          + "saw %d rows, not %d", name, TimeUnit.NANOSECONDS.toMillis(start - committedBy), seen,
+          rows).isNegative();
+      Thread.sleep(20);
+    }
+  }
+
   @Test
   void aReadOnlyStoreSeesANewVersionWithinASecond() throws Exception {
     try (DataStore w = TestStores.open(config().build());
         DataStore ro = TestStores.open(config().readOnly(true).build())) {
       w.store("t", TestStores.ticks(5), Map.of());
       assertThatThrownBy(() -> ro.retrieve("nope")).isInstanceOf(DatasetNotFoundException.class);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      Result r = null;
-      while (System.nanoTime() < deadline) {
-        try {
-          r = ro.retrieve("t");
-          break;
-        } catch (DatasetNotFoundException e) {
-          Thread.sleep(20);
-        }
-      }
-      assertThat(r).as("seen within a second").isNotNull();
+      // a dataset the reader has already looked for, and found missing
+      assertThatThrownBy(() -> ro.retrieve("later")).isInstanceOf(DatasetNotFoundException.class);
+      w.store("later", TestStores.ticks(3), Map.of());
+      awaitVisible(ro, "later", 3, System.nanoTime());
+      // a new version of a dataset the reader holds a view of
+      assertThat(ro.retrieve("t").frame().rowCount()).isEqualTo(5);
+      w.store("t", TestStores.ticks(6), Map.of());
+      awaitVisible(ro, "t", 6, System.nanoTime());
+      assertThat(ro.info("t").version()).isEqualTo(2);
+      // refresh() shows a commit at once
       w.store("t", TestStores.ticks(7), Map.of());
       ro.refresh();
       assertThat(ro.retrieve("t").frame().rowCount()).isEqualTo(7);
-      assertThat(ro.list()).hasSize(1);
+      assertThat(ro.list()).hasSize(2);
       w.delete("t");
       ro.refresh();
       assertThatThrownBy(() -> ro.retrieve("t")).isInstanceOf(DatasetNotFoundException.class);
-      assertThat(ro.list()).isEmpty();
+      assertThat(ro.list()).extracting(org.optstore.DatasetInfo::name).containsExactly("later");
     }
   }
 
@@ -130,6 +157,77 @@ class StoreLifecycleTest {
     try (DataStore own = TestStores.open(c)) {
       assertThat(own.list()).hasSize(1);
     }
+  }
+
+  @Test
+  void sharedWaitsForAStoreStillClosingAndOpensItAnew() throws Exception {
+    StoreConfig c = config().maxWorkers(1).build();
+    ClassLoader formats = TestStores.class.getClassLoader();
+    DataStore first = DataStores.shared(c, formats);
+    first.store("gated-shared", TestStores.ticks(2000), Map.of());
+    ColumnarTestFormat.Gate gate = ColumnarTestFormat.gate("gated-shared");
+    Thread closer = new Thread(first::close, "closer");
+    CompletableFuture<DataStore> second = new CompletableFuture<>();
+    Thread opener = new Thread(() -> {
+      try {
+        second.complete(DataStores.shared(c, formats));
+      } catch (Throwable t) {
+        second.completeExceptionally(t);
+      }
+    }, "opener");
+    try {
+      CompletableFuture<Result> running = first.retrieveAsync("gated-shared", Query.all());
+      assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      closer.start();
+      // the last handle's close now waits for the gated read, holding the lock
+      awaitState(closer, "close", "wait");
+      opener.start();
+      awaitState(opener, "awaitClosed", null);
+      assertThat(second).as("shared waits for the closing store instead of failing").isNotDone();
+      gate.release.countDown();
+      assertThat(running.get(10, TimeUnit.SECONDS).frame().rowCount()).isEqualTo(2000);
+      try (DataStore again = second.get(30, TimeUnit.SECONDS)) {
+        assertThat(again.retrieve("gated-shared").frame()).isEqualTo(TestStores.ticks(2000));
+        again.store("after", TestStores.ticks(3), Map.of());
+        assertThat(again.list()).hasSize(2);
+      }
+      closer.join(60_000);
+      assertThat(closer.isAlive()).isFalse();
+    } finally {
+      gate.release.countDown();
+      ColumnarTestFormat.gate(null);
+    }
+    // the reopened store closed with its last handle and released the lock
+    try (DataStore own = TestStores.open(c)) {
+      assertThat(own.list()).hasSize(2);
+    }
+  }
+
+  /**
+   * Waits until a thread is inside a method of this module whose name is {@code method} (and, if
+   * {@code then} is given, has gone on from it into a JDK method of that name), or has ended.
+   */
+  private static void awaitState(Thread t, String method, String then) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && t.getState() != Thread.State.TERMINATED) {
+      StackTraceElement[] stack = t.getStackTrace();
+      for (int i = 0; i < stack.length; i++) {
+        if (stack[i].getClassName().startsWith("org.optstore.core.")
+            && stack[i].getMethodName().equals(method)) {
+          if (then == null) {
+            return;
+          }
+          for (int j = 0; j < i; j++) {
+            if (stack[j].getMethodName().equals(then)) {
+              return;
+            }
+          }
+        }
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError(t.getName() + " never reached " + method + " (state "
+        + t.getState() + ")");
   }
 
   @Test
@@ -202,7 +300,7 @@ class StoreLifecycleTest {
       closer.join(300);
       assertThat(closer.isAlive()).as("close waits for the running read").isTrue();
       gate.release.countDown();
-      closer.join(10_000);
+      closer.join(60_000);
       assertThat(closer.isAlive()).isFalse();
       assertThat(running.get(10, TimeUnit.SECONDS).frame().rowCount()).isEqualTo(2000);
       for (CompletableFuture<Result> q : queued) {
@@ -213,7 +311,8 @@ class StoreLifecycleTest {
       gate.release.countDown();
       ColumnarTestFormat.gate(null);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    // the executor has stopped; its threads end soon after (a generous deadline for slow hosts)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!workerThreads().equals(before) && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }

@@ -25,10 +25,14 @@ import java.util.Random;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +57,7 @@ import org.optstore.Query;
 import org.optstore.Schema;
 import org.optstore.Selection;
 import org.optstore.StringColumn;
+import org.optstore.StoreClosedException;
 import org.optstore.StringDictionary;
 import org.optstore.TimeRange;
 import org.optstore.spi.Block;
@@ -731,8 +736,9 @@ public abstract class StorageFormatContract {
         StringDictionary.of(dict.toArray(new String[0])), c.nulls());
   }
 
-  @Test
-  void corruptionIsDetectedOrHarmless() throws IOException {
+  @ParameterizedTest(name = "memoryMapping={0}")
+  @ValueSource(booleans = {true, false})
+  void corruptionIsDetectedOrHarmless(boolean mmap) throws IOException {
     Frame data = everyType(12, 3000);
     Written w = write("corrupt", data);
     long size = Files.size(w.file());
@@ -748,7 +754,7 @@ public abstract class StorageFormatContract {
         Files.copy(w.file(), bad);
         flip(bad, at, 1 << (int) (at % 8));
         readsCorruptOrCorrect(bad, w.summary(), data, "a bit flipped at byte " + at + " of "
-            + region, true);
+            + region, true, mmap);
       }
     }
     for (long len : new long[] {0, 1, 7, size / 4, size / 2, size - 33, size - 8, size - 1}) {
@@ -758,7 +764,7 @@ public abstract class StorageFormatContract {
         ch.truncate(Math.max(0, len));
       }
       readsCorruptOrCorrect(bad, w.summary(), data, "the file cut to " + len + " of " + size
-          + " bytes", true);
+          + " bytes", true, mmap);
     }
   }
 
@@ -773,8 +779,10 @@ public abstract class StorageFormatContract {
     for (long at = 0; at < size; at += step) {
       int mask = 1 << (at % 8);
       flip(bad, at, mask);
+      // mapped and heap reads take turns, so that every combination with and without recorded
+      // checksums is covered at the cost of one of them
       readsCorruptOrCorrect(bad, w.summary(), data, "a bit flipped at byte " + at + " of " + size,
-          false);
+          false, (at / step) % 2 == 0);
       flip(bad, at, mask);
     }
   }
@@ -790,15 +798,17 @@ public abstract class StorageFormatContract {
     }
   }
 
-  /** Every read must fail with CorruptDataException naming the file, or give the right rows. */
+  /**
+   * Every read must fail with CorruptDataException naming the file, or give the right rows; the
+   * file is opened with the recorded checksums and without any, both times with {@code mmap}.
+   */
   private void readsCorruptOrCorrect(Path file, WriteSummary summary, Frame data, String what,
-      boolean thorough) {
+      boolean thorough, boolean mmap) {
     long b = ContractData.BASE_MICROS;
     List<Query> queries = !thorough ? List.of(Query.all()) : List.of(Query.all(),
         Query.builder().timeRange(TimeRange.ofMicros(b + 1234, b + 5678)).columns("i64").build(),
         Query.builder().where(Predicates.gt("f64", 0.25)).columns("s", "flag").build());
     for (Map<String, String> checksums : List.of(summary.checksums(), Map.<String, String>of())) {
-      boolean mmap = !checksums.isEmpty();
       String ctx = what + (checksums.isEmpty() ? " (no recorded checksums" : " (recorded "
           + "checksums") + ", mmap=" + mmap + ")";
       try (FormatReader r = format().openReader(new ReadSpec(file, checksums, mmap,
@@ -826,15 +836,16 @@ public abstract class StorageFormatContract {
     }
   }
 
-  @Test
-  void recordedChecksumsAreChecked() {
+  @ParameterizedTest(name = "memoryMapping={0}")
+  @ValueSource(booleans = {true, false})
+  void recordedChecksumsAreChecked(boolean mmap) {
     Frame data = everyType(14, 500);
     Written w = write("recorded", data);
     for (Map.Entry<String, String> e : w.summary().checksums().entrySet()) {
       Map<String, String> wrong = new HashMap<>(w.summary().checksums());
       wrong.put(e.getKey(), e.getValue().equals("00000000") ? "00000001" : "00000000");
       assertThatThrownBy(() -> {
-        try (FormatReader r = format().openReader(new ReadSpec(w.file(), wrong, true, "x"))) {
+        try (FormatReader r = format().openReader(new ReadSpec(w.file(), wrong, mmap, "x"))) {
           r.read(Query.all().bind(r.schema()));
         }
       }).as("a reader opened with a wrong %s", e.getKey())
@@ -897,6 +908,112 @@ public abstract class StorageFormatContract {
           pool.shutdownNow();
         }
       }
+    }
+  }
+
+  /**
+   * A thread interrupted during a read must not break the reader for everyone else: readers are
+   * shared by concurrent reads (the engine caches them), and an interrupted thread doing channel
+   * I/O closes the channel for every thread.
+   */
+  @ParameterizedTest(name = "memoryMapping={0}")
+  @ValueSource(booleans = {true, false})
+  void anInterruptedReadLeavesTheReaderWorking(boolean mmap) throws Exception {
+    Frame data = everyType(21, 3000);
+    Written w = write("interrupted", data);
+    long b = ContractData.BASE_MICROS;
+    Query ranged = Query.builder().timeRange(TimeRange.ofMicros(b + 700, b + 25_000))
+        .columns("s", "f64", "ts").build();
+    try (FormatReader r = open(w, mmap)) {
+      // reads on a thread whose interrupt flag is set, again and again: each fails with a
+      // DataStoreException saying so, or gives the right rows; the flag stays set
+      onAnotherThread(() -> {
+        Thread.currentThread().interrupt();
+        for (int k = 0; k < 3; k++) {
+          readsRightOrSaysInterrupted(() -> assertSameFrame(query(r, Query.all()), data,
+              "read on an interrupted thread"));
+          readsRightOrSaysInterrupted(() -> {
+            BoundQuery bq = ranged.bind(r.schema());
+            try (FrameStream s = r.stream(bq, 400)) {
+              assertSameFrame(refine(s.readAll(), bq, r.pushdown(bq)), expected(data, ranged),
+                  "stream on an interrupted thread");
+            }
+          });
+          if (format().capabilities().contains(Capability.BLOCK_READS)) {
+            readsRightOrSaysInterrupted(() -> {
+              Block blk = r.blocks().get(0);
+              assertThat(r.readBlock(0, "s")).as("block 0 on an interrupted thread")
+                  .isEqualTo(data.column("s").slice(0, blk.rowCount()));
+            });
+          }
+          assertThat(Thread.currentThread().isInterrupted())
+              .as("the interrupt flag of the thread after its read").isTrue();
+        }
+        return null;
+      });
+      // the same reader afterwards, on this thread and on another one
+      assertSameFrame(query(r, Query.all()), data, "read after an interrupted read");
+      assertSameFrame(query(r, ranged), expected(data, ranged), "ranged read after an interrupted read");
+      onAnotherThread(() -> {
+        assertSameFrame(query(r, Query.all()), data, "read on another thread after an interrupted read");
+        return null;
+      });
+      // reads in flight on other threads while one thread is interrupted are not disturbed
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch started = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Integer> steady = pool.submit(() -> {
+          int reads = 0;
+          while (!stop.get() || reads < 3) {
+            assertSameFrame(query(r, Query.all()), data, "read beside an interrupted read");
+            reads++;
+            started.countDown();
+          }
+          return reads;
+        });
+        assertThat(started.await(60, TimeUnit.SECONDS)).as("a first read beside").isTrue();
+        pool.submit(() -> {
+          Thread.currentThread().interrupt();
+          readsRightOrSaysInterrupted(() -> assertSameFrame(query(r, Query.all()), data,
+              "interrupted read beside others"));
+          Thread.interrupted();
+          return null;
+        }).get(60, TimeUnit.SECONDS);
+        stop.set(true);
+        assertThat(steady.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(3);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertSameFrame(query(r, ranged), expected(data, ranged), "ranged read at the end");
+    }
+  }
+
+  /** Runs a read that may fail only with a DataStoreException saying it was interrupted. */
+  private static void readsRightOrSaysInterrupted(Runnable read) {
+    try {
+      read.run();
+    } catch (DataStoreException e) {
+      assertThat(e).as("an interrupted read is neither corruption nor a closed reader")
+          .isNotInstanceOf(CorruptDataException.class)
+          .isNotInstanceOf(StoreClosedException.class);
+      assertThat(e.getMessage()).as("message of the exception of an interrupted read")
+          .containsIgnoringCase("interrupt");
+    }
+  }
+
+  /** Runs {@code task} on a new thread and waits for it; its failure is rethrown here. */
+  private static void onAnotherThread(Callable<Void> task) throws Exception {
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try {
+      one.submit(task).get(120, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    } finally {
+      one.shutdownNow();
     }
   }
 

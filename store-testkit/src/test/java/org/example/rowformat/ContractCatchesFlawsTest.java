@@ -51,6 +51,13 @@ class ContractCatchesFlawsTest {
     }
   }
 
+  static class BreaksOnInterrupt extends Flawed {
+    @Override
+    RowFormat.Flaw flaw() {
+      return RowFormat.Flaw.BREAKS_ON_INTERRUPT;
+    }
+  }
+
   private static TestExecutionSummary run(DiscoverySelector... selectors) {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
         .selectors(selectors).build();
@@ -63,10 +70,10 @@ class ContractCatchesFlawsTest {
   @Test
   void aReaderThatIgnoresItsChecksumFailsTheCorruptionTests() {
     TestExecutionSummary s = run(
-        selectMethod(IgnoresChecksum.class, "corruptionIsDetectedOrHarmless"),
-        selectMethod(IgnoresChecksum.class, "recordedChecksumsAreChecked"));
-    assertThat(s.getTestsStartedCount()).isEqualTo(2);
-    assertThat(s.getTotalFailureCount()).isEqualTo(2);
+        selectMethod(IgnoresChecksum.class, "corruptionIsDetectedOrHarmless", "boolean"),
+        selectMethod(IgnoresChecksum.class, "recordedChecksumsAreChecked", "boolean"));
+    assertThat(s.getTestsStartedCount()).isEqualTo(4);
+    assertThat(s.getTotalFailureCount()).isEqualTo(4);
     assertThat(s.getFailures().get(0).getException().getMessage())
         .containsAnyOf("should be", "Expecting", "expected");
   }
@@ -77,6 +84,16 @@ class ContractCatchesFlawsTest {
         "org.optstore.testkit.ContractData$TimeOrder"));
     assertThat(s.getTestsStartedCount()).isEqualTo(3);
     assertThat(s.getTotalFailureCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aReaderThatOneInterruptBreaksFailsTheInterruptTest() {
+    TestExecutionSummary s = run(selectMethod(BreaksOnInterrupt.class,
+        "anInterruptedReadLeavesTheReaderWorking", "boolean"));
+    assertThat(s.getTestsStartedCount()).isEqualTo(2);
+    assertThat(s.getTotalFailureCount()).isEqualTo(2);
+    assertThat(s.getFailures().get(0).getException().getMessage())
+        .contains("neither corruption nor a closed reader");
   }
 
   @Test

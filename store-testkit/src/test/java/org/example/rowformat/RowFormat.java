@@ -9,9 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -37,6 +41,7 @@ import org.optstore.InvalidConfigException;
 import org.optstore.LongColumn;
 import org.optstore.Schema;
 import org.optstore.SchemaException;
+import org.optstore.StoreClosedException;
 import org.optstore.StringColumn;
 import org.optstore.spi.Availability;
 import org.optstore.spi.Capability;
@@ -71,7 +76,12 @@ public final class RowFormat implements StorageFormat {
     /** The reader claims to apply time ranges but returns every row. */
     CLAIMS_TIME_RANGE,
     /** The writer stores null strings as empty strings. */
-    NULL_STRINGS_AS_EMPTY
+    NULL_STRINGS_AS_EMPTY,
+    /**
+     * The reader checks the file's end through one shared channel at every read and never
+     * reopens it: one interrupted read closes it for good.
+     */
+    BREAKS_ON_INTERRUPT
   }
 
   private final Flaw flaw;
@@ -247,10 +257,13 @@ public final class RowFormat implements StorageFormat {
   private static final class Reader implements FormatReader {
     private final Frame frame;
     private final Flaw flaw;
+    private final Path file;
+    private final FileChannel channel;
 
     Reader(ReadSpec spec, Flaw flaw) {
       this.flaw = flaw;
       Path file = spec.file();
+      this.file = file;
       byte[] all;
       try {
         all = Files.readAllBytes(file);
@@ -284,6 +297,28 @@ public final class RowFormat implements StorageFormat {
             all.length - TRAILER - MAGIC.length - 4)), rows);
       } catch (IOException | IllegalArgumentException | DataStoreException e) {
         throw new CorruptDataException("'rows' file " + file + " is damaged: " + e, e);
+      }
+      try {
+        this.channel = flaw == Flaw.BREAKS_ON_INTERRUPT
+            ? FileChannel.open(file, StandardOpenOption.READ) : null;
+      } catch (IOException e) {
+        throw new CorruptDataException("cannot read 'rows' file " + file + ": " + e, e);
+      }
+    }
+
+    /** The flawed reader's check of the file's end at every read. */
+    private void checkEnd() {
+      if (channel == null) {
+        return;
+      }
+      try {
+        channel.read(ByteBuffer.allocate(END.length), channel.size() - END.length);
+      } catch (ClosedByInterruptException e) {
+        throw new DataStoreException("read of 'rows' file " + file + " was interrupted", e);
+      } catch (ClosedChannelException e) {
+        throw new StoreClosedException("reader of 'rows' file " + file + " is closed");
+      } catch (IOException e) {
+        throw new DataStoreException("cannot read 'rows' file " + file + ": " + e, e);
       }
     }
 
@@ -349,6 +384,7 @@ public final class RowFormat implements StorageFormat {
 
     @Override
     public Frame read(BoundQuery query) {
+      checkEnd();
       return frame.project(query.readColumns());
     }
 
@@ -358,6 +394,14 @@ public final class RowFormat implements StorageFormat {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          // nothing was written through it
+        }
+      }
+    }
   }
 }

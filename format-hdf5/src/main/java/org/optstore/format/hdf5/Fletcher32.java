@@ -9,6 +9,12 @@ final class Fletcher32 {
 
   private Fletcher32() {}
 
+  /** The checksum a filtered chunk {@code chunk[0, length)} ends with (little-endian). */
+  static int stored(byte[] chunk, int length) {
+    return (chunk[length - 4] & 0xff) | (chunk[length - 3] & 0xff) << 8 | (chunk[length - 2] & 0xff) << 16
+        | (chunk[length - 1] & 0xff) << 24;
+  }
+
   /** The checksum of {@code data[from, from + length)}. */
   static int of(byte[] data, int from, int length) {
     int words = length >>> 1;

@@ -7,6 +7,8 @@ import hdf.hdf5lib.HDF5Constants;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ import org.optstore.IntColumn;
 import org.optstore.LongColumn;
 import org.optstore.NullMask;
 import org.optstore.Schema;
+import org.optstore.StoreClosedException;
 import org.optstore.StringColumn;
 import org.optstore.StringDictionary;
 import org.optstore.TimeRange;
@@ -61,6 +64,10 @@ final class Hdf5FileReader implements FormatReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Hdf5FileReader.class);
   private static final long UNKNOWN = Long.MIN_VALUE;
+  /** The most bytes read at once to collect the checksums of chunks that lie close together. */
+  private static final int CHECKSUM_WINDOW = 64 * 1024;
+  /** How often one read reopens the channel that other threads' interrupts closed before it gives up. */
+  private static final int MAX_REOPENS = 16;
 
   private final Path path;
   private final String description;
@@ -69,6 +76,8 @@ final class Hdf5FileReader implements FormatReader {
   private final int chunkRows;
   private final int chunkCount;
   private final boolean sorted;
+  private final long timeMin;
+  private final long timeMax;
   private final long[] chunkMin;
   private final long[] chunkMax;
   private final long[] datasets;
@@ -77,13 +86,27 @@ final class Hdf5FileReader implements FormatReader {
   private final FilterPipeline[] maskPipelines;
   /** Chunk locations per column and per mask, filled on first use under the lock. */
   private final long[][] addresses;
-  private final int[][] sizes;
+  private final long[][] sizes;
   private final int[][] filterMasks;
   private final long[][] maskAddresses;
-  private final int[][] maskSizes;
+  private final long[][] maskSizes;
   private final int[][] maskFilterMasks;
   private final StringDictionary[] dictionaries;
-  private final FileChannel channel;
+  /** The CRC32C of each string column's dictionary, from its attribute (read at open). */
+  private final int[] dictionaryCrcs;
+  /**
+   * The Fletcher-32 checksum each stored chunk ended with when the file was opened and checked
+   * against the manifest (per column, per chunk; {@code null} when no manifest checksum was
+   * given). A chunk read later must end with the same one.
+   */
+  private final int[][] fletchers;
+  private final int[][] maskFletchers;
+  /**
+   * The chunks are read through this channel by every thread. A thread interrupted during a read
+   * closes it for all of them, so it is replaced under {@link #channelLock} (see {@link #recover}).
+   */
+  private volatile FileChannel channel;
+  private final Object channelLock = new Object();
   private final long fileSize;
   private long file = -1;
   private long group = -1;
@@ -123,9 +146,14 @@ final class Hdf5FileReader implements FormatReader {
         }
         group = H5.H5Gopen(file, Hdf5Layout.GROUP, H5P_DEFAULT);
         long version = Hdf5Io.readLong(group, Hdf5Layout.ATTR_LAYOUT_VERSION);
-        if (version > Hdf5Layout.VERSION || version < 1) {
-          throw corruptAtOpen("has layout version " + version + " but this optstore reads versions 1.."
+        if (version > Hdf5Layout.VERSION) {
+          throw corruptAtOpen("has layout version " + version + " but this optstore reads version "
               + Hdf5Layout.VERSION + "; upgrade optstore's format-hdf5 to read it");
+        }
+        if (version != Hdf5Layout.VERSION) {
+          throw corruptAtOpen("has layout version " + version + ", which only development builds of optstore"
+              + " wrote and this one does not read (it reads version " + Hdf5Layout.VERSION + "); the store"
+              + " rebuilds it from the raw copy when there is one");
         }
         rowCount = Hdf5Io.readLong(group, Hdf5Layout.ATTR_ROW_COUNT);
         long rows = Hdf5Io.readLong(group, Hdf5Layout.ATTR_CHUNK_ROWS);
@@ -142,32 +170,29 @@ final class Hdf5FileReader implements FormatReader {
             ? Hdf5Io.readStrings(group, Hdf5Layout.ATTR_COLUMN_NAMES) : new String[0];
         String[] types = names.length > 0 ? Hdf5Io.readStrings(group, Hdf5Layout.ATTR_COLUMN_TYPES) : new String[0];
         String time = Hdf5Io.readString(group, Hdf5Layout.ATTR_TIME_COLUMN);
-        long tMin = Hdf5Io.readLong(group, Hdf5Layout.ATTR_TIME_MIN);
-        long tMax = Hdf5Io.readLong(group, Hdf5Layout.ATTR_TIME_MAX);
+        timeMin = Hdf5Io.readLong(group, Hdf5Layout.ATTR_TIME_MIN);
+        timeMax = Hdf5Io.readLong(group, Hdf5Layout.ATTR_TIME_MAX);
         sorted = Hdf5Io.readLong(group, Hdf5Layout.ATTR_TIME_SORTED) != 0;
         List<Field> fields = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
           fields.add(Field.of(names[i], Hdf5Layout.parseType(types[i])));
         }
         schema = time.isEmpty() ? Schema.withoutTimeColumn(fields) : Schema.of(fields, time);
-        String expected = spec.checksums().get(Hdf5Layout.CHECKSUM_KEY);
-        String actual = Hdf5Layout.layoutChecksum(schema, rowCount, chunkRows, tMin, tMax, sorted);
-        if (expected != null && !expected.equalsIgnoreCase(actual)) {
-          throw corruptAtOpen(": layout attributes of /" + Hdf5Layout.GROUP + " have CRC32C " + actual
-              + " but the manifest recorded " + expected + "; the file is not the one that was written");
-        }
         int n = schema.size();
         datasets = new long[n];
         maskDatasets = new long[n];
         pipelines = new FilterPipeline[n];
         maskPipelines = new FilterPipeline[n];
         addresses = new long[n][];
-        sizes = new int[n][];
+        sizes = new long[n][];
         filterMasks = new int[n][];
         maskAddresses = new long[n][];
-        maskSizes = new int[n][];
+        maskSizes = new long[n][];
         maskFilterMasks = new int[n][];
         dictionaries = new StringDictionary[n];
+        dictionaryCrcs = new int[n];
+        fletchers = new int[n][];
+        maskFletchers = new int[n][];
         Arrays.fill(datasets, -1);
         Arrays.fill(maskDatasets, -1);
         boolean hasNulls = H5.H5Lexists(group, Hdf5Layout.NULLS_GROUP, H5P_DEFAULT);
@@ -176,15 +201,18 @@ final class Hdf5FileReader implements FormatReader {
           datasets[i] = H5.H5Dopen(group, link, H5P_DEFAULT);
           pipelines[i] = checkColumnDataset(datasets[i], "column '" + names[i] + "'", schema.field(i).type());
           addresses[i] = unknownLocations();
-          sizes[i] = new int[chunkCount];
+          sizes[i] = new long[chunkCount];
           filterMasks[i] = new int[chunkCount];
           String maskLink = Hdf5Layout.NULLS_GROUP + "/" + link;
           if (hasNulls && H5.H5Lexists(group, maskLink, H5P_DEFAULT)) {
             maskDatasets[i] = H5.H5Dopen(group, maskLink, H5P_DEFAULT);
             maskPipelines[i] = checkColumnDataset(maskDatasets[i], "null mask of column '" + names[i] + "'", null);
             maskAddresses[i] = unknownLocations();
-            maskSizes[i] = new int[chunkCount];
+            maskSizes[i] = new long[chunkCount];
             maskFilterMasks[i] = new int[chunkCount];
+          }
+          if (schema.field(i).type() == ColumnType.STRING) {
+            dictionaryCrcs[i] = dictionaryCrc(link, names[i]);
           }
         }
         int timeChunks = schema.timeColumnIndex() >= 0 ? chunkCount : 0;
@@ -206,7 +234,143 @@ final class Hdf5FileReader implements FormatReader {
             + " when there is one", e);
       }
     }
+    String expected = spec.checksums().get(Hdf5Layout.CHECKSUM_KEY);
+    if (expected != null) {
+      try {
+        verifyContent(expected);
+      } catch (RuntimeException e) {
+        synchronized (NativeHdf5.LOCK) {
+          closeIds();
+        }
+        closeChannel();
+        if (e instanceof DataStoreException d) {
+          throw d;
+        }
+        throw new CorruptDataException("HDF5 file " + path + " of " + description + " cannot be checked against"
+            + " its manifest (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the store rebuilds it"
+            + " from the raw copy when there is one", e);
+      }
+    }
     LOG.debug("opened {} ({} rows, {} columns)", path, rowCount, schema.size());
+  }
+
+  /** The {@code crc32c} attribute of a string column's dictionary group. */
+  private int dictionaryCrc(String link, String column) throws HDF5Exception {
+    String where = Hdf5Layout.DICTIONARIES_GROUP + "/" + link;
+    if (!H5.H5Lexists(group, Hdf5Layout.DICTIONARIES_GROUP, H5P_DEFAULT) || !H5.H5Lexists(group, where, H5P_DEFAULT)) {
+      throw corruptAtOpen(": string column '" + column + "' has no dictionary /" + Hdf5Layout.GROUP + "/" + where);
+    }
+    long g = H5.H5Gopen(group, where, H5P_DEFAULT);
+    try {
+      long crc = Hdf5Io.readLong(g, Hdf5Layout.ATTR_CRC32C);
+      if (crc < 0 || crc > 0xffff_ffffL) {
+        throw corruptAtOpen(": the dictionary of column '" + column + "' has CRC32C attribute " + crc
+            + ", not a 32-bit value");
+      }
+      return (int) crc;
+    } finally {
+      H5.H5Gclose(g);
+    }
+  }
+
+  /**
+   * Checks the file against the manifest's {@link ContentChecksum} without reading the data:
+   * locates every chunk (under the lock), reads the Fletcher-32 checksum each ends with, and adds
+   * the chunk time bounds, the dictionaries' checksums and the layout. The chunks' checksums are
+   * kept: a chunk read later must still end with the same one.
+   */
+  private void verifyContent(String expected) {
+    int n = schema.size();
+    synchronized (NativeHdf5.LOCK) {
+      checkOpen();
+      for (int c = 0; c < chunkCount; c++) {
+        for (int i = 0; i < n; i++) {
+          locateChunk(i, false, c);
+          if (maskDatasets[i] >= 0) {
+            locateChunk(i, true, c);
+          }
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      fletchers[i] = new int[chunkCount];
+      maskFletchers[i] = maskDatasets[i] >= 0 ? new int[chunkCount] : null;
+    }
+    // where each checksum lies, chunk by chunk and column by column (data, then mask; -1: none)
+    long[] tails = new long[2 * n * chunkCount];
+    int k = 0;
+    for (int c = 0; c < chunkCount; c++) {
+      for (int i = 0; i < n; i++) {
+        tails[k++] = addresses[i][c] + sizes[i][c] - 4;
+        boolean masked = maskDatasets[i] >= 0 && maskAddresses[i][c] != DirectChunks.UNALLOCATED;
+        tails[k++] = masked ? maskAddresses[i][c] + maskSizes[i][c] - 4 : -1;
+      }
+    }
+    int[] sums = storedFletcher32s(tails, 2 * n);
+    ContentChecksum content = new ContentChecksum();
+    k = 0;
+    for (int c = 0; c < chunkCount; c++) {
+      for (int i = 0; i < n; i++) {
+        fletchers[i][c] = sums[k];
+        content.chunk(sizes[i][c], filterMasks[i][c], sums[k++]);
+        if (tails[k] < 0) {
+          content.noChunk();
+        } else {
+          maskFletchers[i][c] = sums[k];
+          content.chunk(maskSizes[i][c], maskFilterMasks[i][c], sums[k]);
+        }
+        k++;
+      }
+    }
+    content.chunkTimes(chunkMin, chunkMax);
+    for (int i = 0; i < n; i++) {
+      if (schema.field(i).type() == ColumnType.STRING) {
+        content.dictionary(dictionaryCrcs[i]);
+      }
+    }
+    String actual = content.finish(schema, rowCount, chunkRows, timeMin, timeMax, sorted);
+    if (!expected.equalsIgnoreCase(actual)) {
+      throw corruptAtOpen(": its content (the checksums of its chunks, the chunk time bounds, the dictionaries"
+          + " and the layout attributes) has CRC32C " + actual + " but the manifest recorded " + expected
+          + "; the file is not the one that was written; the store rebuilds it from the raw copy when there is one");
+    }
+  }
+
+  /**
+   * The Fletcher-32 checksums (little-endian ints) at file positions {@code tails} ({@code -1}:
+   * none; {@code perChunk} of them per chunk, for messages). Chunks lie in the file about in the
+   * order they are listed, so checksums that follow one another within {@link #CHECKSUM_WINDOW}
+   * bytes are read together: small chunks cost one read per window, not one per chunk.
+   */
+  private int[] storedFletcher32s(long[] tails, int perChunk) {
+    int[] out = new int[tails.length];
+    ByteBuffer window = ByteBuffer.allocate(CHECKSUM_WINDOW).order(ByteOrder.LITTLE_ENDIAN);
+    long start = 0;
+    long end = 0;
+    for (int k = 0; k < tails.length; k++) {
+      long t = tails[k];
+      if (t < 0) {
+        continue;
+      }
+      if (t < start || t + 4 > end) {
+        start = t;
+        end = t + 4;
+        for (int j = k + 1; j < tails.length; j++) {
+          long u = tails[j];
+          if (u < 0) {
+            continue;
+          }
+          if (u < end - 4 || u + 4 - start > CHECKSUM_WINDOW) {
+            break;
+          }
+          end = Math.max(end, u + 4);
+        }
+        window.clear().limit((int) (end - start));
+        readChunk(window, start, "the chunk checksums", k / perChunk);
+      }
+      out[k] = window.getInt((int) (t - start));
+    }
+    return out;
   }
 
   private CorruptDataException corruptAtOpen(String what) {
@@ -580,35 +744,46 @@ final class Hdf5FileReader implements FormatReader {
    * mask chunk that was never written (no nulls up to there) is {@code null}.
    */
   private Piece locate(int i, boolean mask, int c, int from, int count, Object dest, int destPos) {
+    locateChunk(i, mask, c);
     long[] addr = mask ? maskAddresses[i] : addresses[i];
-    int[] size = mask ? maskSizes[i] : sizes[i];
-    int[] fm = mask ? maskFilterMasks[i] : filterMasks[i];
-    String what = mask ? "null mask of column '" + schema.field(i).name() + "'" : "column '"
-        + schema.field(i).name() + "'";
-    if (addr[c] == UNKNOWN) {
-      DirectChunks.Location loc;
-      try {
-        loc = DirectChunks.locate(mask ? maskDatasets[i] : datasets[i], (long) c * chunkRows);
-      } catch (RuntimeException e) {
-        throw corruptChunk(what, c, "its chunk index could not be read (" + e.getMessage() + ")", e);
-      }
-      FilterPipeline p = mask ? maskPipelines[i] : pipelines[i];
-      if (loc.allocated() && (loc.size() < 4 || loc.size() > 2L * p.maxStoredBytes() + 1024
-          || loc.address() < 0 || loc.address() > fileSize - loc.size())) {
-        throw corruptChunk(what, c, "the chunk index places it at byte " + loc.address() + " with " + loc.size()
-            + " bytes, outside the file's " + fileSize + " bytes", null);
-      }
-      if (!loc.allocated() && !mask) {
-        throw corruptChunk(what, c, "the chunk was never written (the chunk index has no entry for it)", null);
-      }
-      size[c] = (int) loc.size();
-      fm[c] = loc.filterMask();
-      addr[c] = loc.address();
-    }
     if (addr[c] == DirectChunks.UNALLOCATED) {
       return null;
     }
-    return new Piece(i, mask, c, addr[c], size[c], fm[c], from, count, dest, destPos);
+    int size = (int) (mask ? maskSizes[i][c] : sizes[i][c]);
+    int fm = mask ? maskFilterMasks[i][c] : filterMasks[i][c];
+    return new Piece(i, mask, c, addr[c], size, fm, from, count, dest, destPos);
+  }
+
+  /**
+   * Makes sure the location of chunk {@code c} of column {@code i} or of its null mask is known
+   * — on first use, every chunk of that dataset is located in one pass — and checks that it lies
+   * inside the file; a missing data chunk is corrupt. Under the lock.
+   */
+  private void locateChunk(int i, boolean mask, int c) {
+    long[] addr = mask ? maskAddresses[i] : addresses[i];
+    long[] size = mask ? maskSizes[i] : sizes[i];
+    String what = mask ? "null mask of column '" + schema.field(i).name() + "'" : "column '"
+        + schema.field(i).name() + "'";
+    if (addr[c] == UNKNOWN) {
+      try {
+        DirectChunks.locateAll(mask ? maskDatasets[i] : datasets[i], chunkRows, addr, size,
+            mask ? maskFilterMasks[i] : filterMasks[i]);
+      } catch (RuntimeException e) {
+        Arrays.fill(addr, UNKNOWN);
+        throw corruptChunk(what, c, "its chunk index could not be read (" + e.getMessage() + ")", e);
+      }
+    }
+    if (addr[c] == DirectChunks.UNALLOCATED) {
+      if (!mask) {
+        throw corruptChunk(what, c, "the chunk was never written (the chunk index has no entry for it)", null);
+      }
+      return;
+    }
+    FilterPipeline p = mask ? maskPipelines[i] : pipelines[i];
+    if (size[c] < 4 || size[c] > 2L * p.maxStoredBytes() + 1024 || addr[c] < 0 || addr[c] > fileSize - size[c]) {
+      throw corruptChunk(what, c, "the chunk index places it at byte " + addr[c] + " with " + size[c]
+          + " bytes, outside the file's " + fileSize + " bytes", null);
+    }
   }
 
   /** Reads and decodes the pieces on this thread and the workers. */
@@ -626,25 +801,74 @@ final class Hdf5FileReader implements FormatReader {
     String what = p.mask ? "null mask of column '" + schema.field(p.column).name() + "'" : "column '"
         + schema.field(p.column).name() + "'";
     byte[] raw = scratch.raw(p.size);
-    ByteBuffer buf = ByteBuffer.wrap(raw, 0, p.size);
-    try {
-      while (buf.hasRemaining()) {
-        if (channel.read(buf, p.address + buf.position()) < 0) {
-          throw corruptChunk(what, p.chunk, "the file ends inside the chunk (at byte " + fileSize + ")", null);
-        }
-      }
-    } catch (ClosedChannelException e) {
-      throw new org.optstore.StoreClosedException("reader of " + description + " (" + path + ") was closed during"
-          + " a read");
-    } catch (IOException e) {
-      throw new DataStoreException("reading " + path + " of " + description + " failed (" + e + "); check the"
-          + " disk", e);
+    readChunk(ByteBuffer.wrap(raw, 0, p.size), p.address, what, p.chunk);
+    int[] checked = p.mask ? maskFletchers[p.column] : fletchers[p.column];
+    if (checked != null && Fletcher32.stored(raw, p.size) != checked[p.chunk]) {
+      throw corruptChunk(what, p.chunk, "it ends in the Fletcher-32 checksum " + Integer.toHexString(
+          Fletcher32.stored(raw, p.size)) + ", not the " + Integer.toHexString(checked[p.chunk]) + " that was"
+          + " checked against the manifest when the file was opened: the file changed while it was open", null);
     }
     FilterPipeline pipeline = p.mask ? maskPipelines[p.column] : pipelines[p.column];
     try {
       pipeline.decode(raw, p.size, p.filterMask, p.dest, p.destPos, p.from, p.count, scratch);
     } catch (FilterPipeline.BadChunkException e) {
       throw corruptChunk(what, p.chunk, e.getMessage(), e);
+    }
+  }
+
+  /** Reads {@code buf}'s remaining bytes from file position {@code address}. */
+  private void readChunk(ByteBuffer buf, long address, String what, int chunk) {
+    int start = buf.position();
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = channel;
+      try {
+        buf.position(start);
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, address + buf.position() - start) < 0) {
+            throw corruptChunk(what, chunk, "the file ends inside the chunk (at byte " + fileSize + ")", null);
+          }
+        }
+        return;
+      } catch (ClosedChannelException e) {
+        recover(ch, e, attempt);
+      } catch (IOException e) {
+        throw new DataStoreException("reading " + path + " of " + description + " failed (" + e + "); check the"
+            + " disk", e);
+      }
+    }
+  }
+
+  /**
+   * After {@code broken} was closed under a read: a thread interrupted during channel I/O closes
+   * the channel for every thread, so it is reopened (once, by whichever thread gets here first)
+   * unless the reader itself was closed. The interrupted thread's read then fails with a
+   * {@link DataStoreException} saying so, its interrupt flag still set; the other threads' reads
+   * go on with the new channel.
+   */
+  private void recover(FileChannel broken, ClosedChannelException e, int attempt) {
+    boolean interrupted = e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
+    synchronized (channelLock) {
+      if (closed) {
+        throw new StoreClosedException("reader of " + description + " (" + path + ") was closed during a read;"
+            + " open the dataset again", e);
+      }
+      if (channel == broken) {
+        try {
+          channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException io) {
+          throw new DataStoreException("HDF5 file " + path + " of " + description + " cannot be reopened after an"
+              + " interrupted read closed it (" + io + "); open the dataset again", io);
+        }
+        LOG.debug("reopened {} after {}", path, e.toString());
+      }
+    }
+    if (interrupted) {
+      throw new DataStoreException("read of " + description + " (" + path + ") was interrupted; the reader stays"
+          + " usable, retry the read", e);
+    }
+    if (attempt >= MAX_REOPENS) {
+      throw new DataStoreException("read of " + description + " (" + path + ") failed: interrupted threads closed"
+          + " its channel " + (attempt + 1) + " times during the read; retry the read", e);
     }
   }
 
@@ -701,57 +925,116 @@ final class Hdf5FileReader implements FormatReader {
     }
   }
 
-  /** The dictionary of STRING column {@code i}, read once; under the lock. */
+  /**
+   * The dictionary of STRING column {@code i}, read once; under the lock. Its offsets and bytes
+   * must match the CRC32C of its attribute, which the manifest checksum covered at open.
+   */
   private StringDictionary dictionary(int i) {
     StringDictionary d = dictionaries[i];
     if (d != null) {
       return d;
     }
+    String column = schema.field(i).name();
     try {
-      long ds = H5.H5Dopen(group, Hdf5Layout.DICTIONARIES_GROUP + "/" + Hdf5Layout.linkName(schema.field(i).name()),
-          H5P_DEFAULT);
+      long g = H5.H5Gopen(group, Hdf5Layout.DICTIONARIES_GROUP + "/" + Hdf5Layout.linkName(column), H5P_DEFAULT);
       try {
-        long type = H5.H5Dget_type(ds);
-        try {
-          int width = (int) H5.H5Tget_size(type);
-          int count = (int) Hdf5Io.dims(ds)[0];
-          byte[] buf = new byte[Math.multiplyExact(count, width)];
-          Hdf5Io.read(ds, type, 0, count, buf);
-          int[] offsets = new int[count + 1];
-          int out = 0;
-          for (int k = 0; k < count; k++) {
-            int s = k * width;
-            int e = s + width;
-            while (e > s && buf[e - 1] == 0) {
-              e--;
-            }
-            System.arraycopy(buf, s, buf, out, e - s);
-            out += e - s;
-            offsets[k + 1] = out;
-          }
-          d = StringDictionary.ofUtf8(ByteBuffer.wrap(buf, 0, out), offsets);
-        } finally {
-          H5.H5Tclose(type);
+        long[] offsets = readDictionaryPart(g, Hdf5Layout.DICTIONARY_OFFSETS, HDF5Constants.H5T_STD_I64LE, column);
+        int count = offsets.length - 1;
+        if (count < 0 || offsets[0] != 0) {
+          throw corruptDictionary(column, "its offsets do not start with 0");
         }
+        for (int k = 1; k <= count; k++) {
+          if (offsets[k] < offsets[k - 1]) {
+            throw corruptDictionary(column, "offset " + k + " (" + offsets[k] + ") is below offset " + (k - 1)
+                + " (" + offsets[k - 1] + ")");
+          }
+        }
+        if (offsets[count] > Hdf5Layout.MAX_DICTIONARY_BYTES) {
+          throw corruptDictionary(column, "its offsets end at " + offsets[count] + ", past the most a dictionary"
+              + " holds (" + Hdf5Layout.MAX_DICTIONARY_BYTES + " bytes)");
+        }
+        int length = (int) offsets[count];
+        byte[] bytes = readDictionaryBytes(g, length, column);
+        int crc = Hdf5Layout.dictionaryCrc(offsets, count, bytes, length);
+        if (crc != dictionaryCrcs[i]) {
+          throw corruptDictionary(column, "its offsets and bytes have CRC32C " + Integer.toHexString(crc)
+              + " but its attribute says " + Integer.toHexString(dictionaryCrcs[i]));
+        }
+        int[] starts = new int[count + 1];
+        for (int k = 0; k <= count; k++) {
+          starts[k] = (int) offsets[k];
+        }
+        d = StringDictionary.ofUtf8(ByteBuffer.wrap(bytes), starts);
       } finally {
-        H5.H5Dclose(ds);
+        H5.H5Gclose(g);
       }
     } catch (RuntimeException e) {
       if (e instanceof DataStoreException x) {
         throw x;
       }
-      throw new CorruptDataException("HDF5 file " + path + " of " + description + ": the dictionary of column '"
-          + schema.field(i).name() + "' could not be read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-          + "); it failed a checksum or is damaged; the store rebuilds the file from the raw copy when there is"
-          + " one", e);
+      throw corruptDictionary(column, "it could not be read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "); it failed a checksum or is damaged");
     }
     dictionaries[i] = d;
     return d;
   }
 
+  /** A 1-D int64 dataset of a dictionary, whole. */
+  private long[] readDictionaryPart(long dictionary, String name, long fileType, String column) throws HDF5Exception {
+    long ds = H5.H5Dopen(dictionary, name, H5P_DEFAULT);
+    try {
+      long[] dims = checkDictionaryDataset(ds, name, fileType, column);
+      if (dims[0] > Hdf5Layout.MAX_DICTIONARY_BYTES) {
+        throw corruptDictionary(column, "'" + name + "' has " + dims[0] + " entries");
+      }
+      long[] out = new long[(int) dims[0]];
+      Hdf5Io.read(ds, HDF5Constants.H5T_NATIVE_INT64, 0, out.length, out);
+      return out;
+    } finally {
+      H5.H5Dclose(ds);
+    }
+  }
+
+  /** The dictionary's UTF-8 bytes, which must be {@code length} bytes. */
+  private byte[] readDictionaryBytes(long dictionary, int length, String column) throws HDF5Exception {
+    long ds = H5.H5Dopen(dictionary, Hdf5Layout.DICTIONARY_BYTES, H5P_DEFAULT);
+    try {
+      long[] dims = checkDictionaryDataset(ds, Hdf5Layout.DICTIONARY_BYTES, HDF5Constants.H5T_STD_U8LE, column);
+      if (dims[0] != length) {
+        throw corruptDictionary(column, "it holds " + dims[0] + " bytes but its offsets end at " + length);
+      }
+      byte[] out = new byte[length];
+      Hdf5Io.read(ds, HDF5Constants.H5T_NATIVE_UINT8, 0, length, out);
+      return out;
+    } finally {
+      H5.H5Dclose(ds);
+    }
+  }
+
+  private long[] checkDictionaryDataset(long ds, String name, long fileType, String column) throws HDF5Exception {
+    long type = H5.H5Dget_type(ds);
+    try {
+      if (!H5.H5Tequal(type, fileType)) {
+        throw corruptDictionary(column, "'" + name + "' is not stored with the HDF5 type optstore writes");
+      }
+    } finally {
+      H5.H5Tclose(type);
+    }
+    long[] dims = Hdf5Io.dims(ds);
+    if (dims.length != 1) {
+      throw corruptDictionary(column, "'" + name + "' has rank " + dims.length);
+    }
+    return dims;
+  }
+
+  private CorruptDataException corruptDictionary(String column, String why) {
+    return new CorruptDataException("HDF5 file " + path + " of " + description + ": the dictionary of column '"
+        + column + "' is damaged: " + why + "; the store rebuilds the file from the raw copy when there is one");
+  }
+
   private void checkOpen() {
     if (closed) {
-      throw new org.optstore.StoreClosedException("reader of " + description + " (" + path + ") is closed");
+      throw new StoreClosedException("reader of " + description + " (" + path + ") is closed; open the dataset again");
     }
   }
 
@@ -775,24 +1058,28 @@ final class Hdf5FileReader implements FormatReader {
   }
 
   private void closeChannel() {
-    try {
-      if (channel != null) {
-        channel.close();
+    // under the lock, so that no read reopens the channel after this
+    synchronized (channelLock) {
+      closed = true;
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException e) {
+        LOG.debug("closing {} failed", path, e);
       }
-    } catch (IOException e) {
-      LOG.debug("closing {} failed", path, e);
     }
   }
 
   private void closeIds() {
     if (datasets != null) {
       for (int i = 0; i < datasets.length; i++) {
-        Hdf5Io.closeQuietly(datasets[i], 'd');
-        Hdf5Io.closeQuietly(maskDatasets[i], 'd');
+        Hdf5Io.closeQuietly(datasets[i], 'd', path);
+        Hdf5Io.closeQuietly(maskDatasets[i], 'd', path);
       }
     }
-    Hdf5Io.closeQuietly(group, 'g');
-    Hdf5Io.closeQuietly(file, 'f');
+    Hdf5Io.closeQuietly(group, 'g', path);
+    Hdf5Io.closeQuietly(file, 'f', path);
     group = -1;
     file = -1;
   }

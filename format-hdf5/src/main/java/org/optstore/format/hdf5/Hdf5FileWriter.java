@@ -51,6 +51,10 @@ final class Hdf5FileWriter implements FormatWriter {
   private final int deflateLevel;
   private final int timeIndex;
   private final ColumnSink[] sinks;
+  /** The most UTF-8 bytes a string column's dictionary may take ({@link Hdf5Layout#MAX_DICTIONARY_BYTES}). */
+  private final int maxDictionaryBytes;
+  /** The manifest checksum, fed chunk group by chunk group as they are written. */
+  private final ContentChecksum content = new ContentChecksum();
 
   /** Chunk groups (one chunk of every column) submitted and not yet written, in row order. */
   private final ArrayDeque<ChunkGroup> pending = new ArrayDeque<>();
@@ -73,6 +77,12 @@ final class Hdf5FileWriter implements FormatWriter {
   private final List<long[]> chunkTimes = new ArrayList<>();
 
   Hdf5FileWriter(Path path, WriteSpec spec, int deflateLevel, int chunkRows) {
+    this(path, spec, deflateLevel, chunkRows, Hdf5Layout.MAX_DICTIONARY_BYTES);
+  }
+
+  /** With a smaller dictionary limit, for tests of the refusal. */
+  Hdf5FileWriter(Path path, WriteSpec spec, int deflateLevel, int chunkRows, int maxDictionaryBytes) {
+    this.maxDictionaryBytes = maxDictionaryBytes;
     this.path = path;
     this.description = spec.description();
     this.schema = spec.schema();
@@ -100,7 +110,7 @@ final class Hdf5FileWriter implements FormatWriter {
         }
         nativeChunk = new BytePointer(widest);
       } catch (RuntimeException e) {
-        closeIds();
+        closeIdsQuietly();
         throw failure("create", e);
       }
     }
@@ -200,6 +210,15 @@ final class Hdf5FileWriter implements FormatWriter {
       }
     }
     for (int c = 0; c < sinks.length; c++) {
+      content.chunk(data[c].length(), data[c].filterMask(), Fletcher32.stored(data[c].bytes(), data[c].length()));
+      if (masks[c] == null) {
+        content.noChunk();
+      } else {
+        content.chunk(masks[c].length(), masks[c].filterMask(),
+            Fletcher32.stored(masks[c].bytes(), masks[c].length()));
+      }
+    }
+    for (int c = 0; c < sinks.length; c++) {
       sinks[c].recycle(g, c);
     }
   }
@@ -212,6 +231,13 @@ final class Hdf5FileWriter implements FormatWriter {
     flushChunk();
     while (!pending.isEmpty()) {
       writeOldestGroup();
+    }
+    int chunks = chunkTimes.size();
+    long[] chunkMin = new long[chunks];
+    long[] chunkMax = new long[chunks];
+    for (int i = 0; i < chunks; i++) {
+      chunkMin[i] = chunkTimes.get(i)[0];
+      chunkMax[i] = chunkTimes.get(i)[1];
     }
     synchronized (NativeHdf5.LOCK) {
       try {
@@ -229,7 +255,7 @@ final class Hdf5FileWriter implements FormatWriter {
           H5.H5Gclose(dictionaries);
         }
         if (timeIndex >= 0) {
-          writeChunkIndex();
+          writeChunkIndex(chunkMin, chunkMax);
         }
         String[] names = new String[schema.size()];
         String[] types = new String[schema.size()];
@@ -250,25 +276,25 @@ final class Hdf5FileWriter implements FormatWriter {
         Hdf5Io.writeLong(group, Hdf5Layout.ATTR_TIME_SORTED, sorted ? 1 : 0);
         closeIds();
       } catch (RuntimeException e) {
-        closeIds();
+        closeIdsQuietly();
         throw failure("finish", e);
       }
     }
     finished = true;
-    String crc = Hdf5Layout.layoutChecksum(schema, written, chunkRows, timeMin, timeMax, sorted);
+    content.chunkTimes(chunkMin, chunkMax);
+    for (ColumnSink s : sinks) {
+      if (s.field.type() == ColumnType.STRING) {
+        content.dictionary(s.dictionaryCrc);
+      }
+    }
+    String crc = content.finish(schema, written, chunkRows, timeMin, timeMax, sorted);
     return new WriteSummary(written, Map.of(Hdf5Layout.CHECKSUM_KEY, crc));
   }
 
-  private void writeChunkIndex() throws HDF5Exception {
+  private void writeChunkIndex(long[] min, long[] max) throws HDF5Exception {
     long idx = H5.H5Gcreate(group, Hdf5Layout.CHUNKS_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     try {
-      int n = chunkTimes.size();
-      long[] min = new long[n];
-      long[] max = new long[n];
-      for (int i = 0; i < n; i++) {
-        min[i] = chunkTimes.get(i)[0];
-        max[i] = chunkTimes.get(i)[1];
-      }
+      int n = min.length;
       long chunk = Math.max(1, Math.min(n, 4096));
       for (int k = 0; k < 2; k++) {
         long d = Hdf5Io.createColumn(idx, k == 0 ? Hdf5Layout.CHUNK_TIME_MIN : Hdf5Layout.CHUNK_TIME_MAX,
@@ -295,27 +321,54 @@ final class Hdf5FileWriter implements FormatWriter {
     }
     pending.clear();
     synchronized (NativeHdf5.LOCK) {
-      closeIds();
+      closeIdsQuietly();
     }
   }
 
-  private void closeIds() {
+  /**
+   * Closes every identifier, the file last: closing the file flushes it, so a failure means the
+   * file is incomplete and is thrown (the caller then closes what is left quietly).
+   */
+  private void closeIds() throws HDF5Exception {
+    for (ColumnSink s : sinks) {
+      Hdf5Io.close(s.dataset, 'd');
+      s.dataset = -1;
+      Hdf5Io.close(s.maskDataset, 'd');
+      s.maskDataset = -1;
+      Hdf5Io.close(s.fileType, 't');
+      s.fileType = -1;
+    }
+    Hdf5Io.close(nullsGroup, 'g');
+    nullsGroup = -1;
+    Hdf5Io.close(group, 'g');
+    group = -1;
+    Hdf5Io.close(file, 'f');
+    file = -1;
+    releaseNativeChunk();
+  }
+
+  /** Closes whatever is still open on a write that failed or was abandoned. */
+  private void closeIdsQuietly() {
     for (ColumnSink s : sinks) {
       if (s != null) {
-        Hdf5Io.closeQuietly(s.dataset, 'd');
-        Hdf5Io.closeQuietly(s.maskDataset, 'd');
-        Hdf5Io.closeQuietly(s.fileType, 't');
+        Hdf5Io.closeQuietly(s.dataset, 'd', path);
+        Hdf5Io.closeQuietly(s.maskDataset, 'd', path);
+        Hdf5Io.closeQuietly(s.fileType, 't', path);
         s.dataset = -1;
         s.maskDataset = -1;
         s.fileType = -1;
       }
     }
-    Hdf5Io.closeQuietly(nullsGroup, 'g');
-    Hdf5Io.closeQuietly(group, 'g');
-    Hdf5Io.closeQuietly(file, 'f');
+    Hdf5Io.closeQuietly(nullsGroup, 'g', path);
+    Hdf5Io.closeQuietly(group, 'g', path);
+    Hdf5Io.closeQuietly(file, 'f', path);
     nullsGroup = -1;
     group = -1;
     file = -1;
+    releaseNativeChunk();
+  }
+
+  private void releaseNativeChunk() {
     if (nativeChunk != null) {
       nativeChunk.deallocate();
       nativeChunk = null;
@@ -403,9 +456,17 @@ final class Hdf5FileWriter implements FormatWriter {
     long dataset = -1;
     long maskDataset = -1;
     long fileType = -1;
-    // STRING only
+    // STRING only: the file's dictionary, its entries' UTF-8 bytes one after another
     final Map<String, Integer> codes;
-    final List<String> entries;
+    byte[] dictionaryBytes;
+    int dictionaryLength;
+    /** Where entry k starts in {@link #dictionaryBytes}; entry count + 1 are set. */
+    long[] dictionaryOffsets;
+    int dictionaryEntries;
+    int dictionaryCrc;
+    /** The dictionary of the last batch staged and its entries' codes in the file (-1: not seen yet). */
+    StringDictionary lastDictionary;
+    int[] lastRemap;
 
     ColumnSink(Field field) throws HDF5Exception {
       this.field = field;
@@ -436,7 +497,10 @@ final class Hdf5FileWriter implements FormatWriter {
       }
       boolean strings = field.type() == ColumnType.STRING;
       codes = strings ? new HashMap<>() : null;
-      entries = strings ? new ArrayList<>() : null;
+      if (strings) {
+        dictionaryBytes = new byte[1024];
+        dictionaryOffsets = new long[64];
+      }
     }
 
     private Object newValues() {
@@ -481,8 +545,14 @@ final class Hdf5FileWriter implements FormatWriter {
     private void stageStrings(StringColumn column, int from, int n, int at) {
       StringDictionary dict = column.dictionary();
       IntColumn batchCodes = column.codes();
-      int[] remap = new int[dict.size()];
-      Arrays.fill(remap, -1);
+      // batches sliced from one frame share its dictionary: map each entry to the file's code once
+      int[] remap = lastRemap;
+      if (dict != lastDictionary) {
+        remap = new int[dict.size()];
+        Arrays.fill(remap, -1);
+        lastDictionary = dict;
+        lastRemap = remap;
+      }
       int[] v = (int[]) values;
       for (int i = 0; i < n; i++) {
         int row = from + i;
@@ -505,13 +575,25 @@ final class Hdf5FileWriter implements FormatWriter {
       if (g != null) {
         return g;
       }
-      if (!s.isEmpty() && s.charAt(s.length() - 1) == '\0') {
-        throw new SchemaException("column '" + field.name() + "' of " + description + " holds a string ending in"
-            + " U+0000, which HDF5 fixed-length strings cannot keep; strip trailing NUL characters or use another format");
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      if (utf8.length > maxDictionaryBytes - dictionaryLength) {
+        throw new SchemaException("column '" + field.name() + "' of " + description + " has more distinct strings"
+            + " than one HDF5 dictionary holds: " + dictionaryEntries + " entries take " + dictionaryLength
+            + " bytes of UTF-8 and the next one " + utf8.length + " more, beyond the limit of " + maxDictionaryBytes
+            + " bytes; split the dataset, or store the column with fewer distinct values");
       }
-      int code = entries.size();
+      if (dictionaryBytes.length - dictionaryLength < utf8.length) {
+        long grown = Math.max((long) dictionaryLength + utf8.length, 2L * dictionaryBytes.length);
+        dictionaryBytes = Arrays.copyOf(dictionaryBytes, (int) Math.min(grown, maxDictionaryBytes));
+      }
+      if (dictionaryEntries + 2 > dictionaryOffsets.length) {
+        dictionaryOffsets = Arrays.copyOf(dictionaryOffsets, 2 * dictionaryOffsets.length);
+      }
+      System.arraycopy(utf8, 0, dictionaryBytes, dictionaryLength, utf8.length);
+      dictionaryLength += utf8.length;
+      int code = dictionaryEntries++;
+      dictionaryOffsets[dictionaryEntries] = dictionaryLength;
       codes.put(s, code);
-      entries.add(s);
       return code;
     }
 
@@ -563,29 +645,35 @@ final class Hdf5FileWriter implements FormatWriter {
       }
     }
 
+    /**
+     * Writes the dictionary as a group holding the entries' UTF-8 bytes ({@code utf8}, uint8)
+     * and where each entry starts ({@code offsets}, int64, one more than there are entries),
+     * with the CRC32C of both as an attribute.
+     */
     void writeDictionary(long dictionaries) throws HDF5Exception {
-      int n = entries.size();
-      byte[][] utf8 = new byte[n][];
-      int width = 1;
-      for (int i = 0; i < n; i++) {
-        utf8[i] = entries.get(i).getBytes(StandardCharsets.UTF_8);
-        width = Math.max(width, utf8[i].length);
-      }
-      byte[] buf = new byte[Math.multiplyExact(n, width)];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(utf8[i], 0, buf, i * width, utf8[i].length);
-      }
-      long type = Hdf5Io.stringType(width);
+      int n = dictionaryEntries;
+      dictionaryCrc = Hdf5Layout.dictionaryCrc(dictionaryOffsets, n, dictionaryBytes, dictionaryLength);
+      long dict = H5.H5Gcreate(dictionaries, Hdf5Layout.linkName(field.name()), H5P_DEFAULT, H5P_DEFAULT,
+          H5P_DEFAULT);
       try {
-        long chunk = Math.max(1, Math.min(Math.max(1, n), (1 << 20) / width));
-        long d = Hdf5Io.createColumn(dictionaries, Hdf5Layout.linkName(field.name()), type, chunk, deflateLevel);
+        long bytes = Hdf5Io.createColumn(dict, Hdf5Layout.DICTIONARY_BYTES, HDF5Constants.H5T_STD_U8LE,
+            Math.max(1, Math.min(dictionaryLength, 1 << 20)), deflateLevel);
         try {
-          Hdf5Io.append(d, type, 0, n, buf);
+          // the first dictionaryLength bytes of the array are written
+          Hdf5Io.append(bytes, HDF5Constants.H5T_NATIVE_UINT8, 0, dictionaryLength, dictionaryBytes);
         } finally {
-          H5.H5Dclose(d);
+          H5.H5Dclose(bytes);
         }
+        long offsets = Hdf5Io.createColumn(dict, Hdf5Layout.DICTIONARY_OFFSETS, HDF5Constants.H5T_STD_I64LE,
+            Math.min(n + 1, 1 << 17), deflateLevel);
+        try {
+          Hdf5Io.append(offsets, HDF5Constants.H5T_NATIVE_INT64, 0, n + 1, dictionaryOffsets);
+        } finally {
+          H5.H5Dclose(offsets);
+        }
+        Hdf5Io.writeLong(dict, Hdf5Layout.ATTR_CRC32C, dictionaryCrc & 0xffff_ffffL);
       } finally {
-        H5.H5Tclose(type);
+        H5.H5Gclose(dict);
       }
     }
   }

@@ -7,6 +7,8 @@ import hdf.hdf5lib.HDF5Constants;
 import hdf.hdf5lib.exceptions.HDF5Exception;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The few HDF5 calls optstore needs, over primitive arrays, with every identifier closed. Callers
@@ -14,6 +16,8 @@ import java.util.Arrays;
  * optstore exceptions naming the file.
  */
 final class Hdf5Io {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Hdf5Io.class);
 
   private Hdf5Io() {}
 
@@ -305,27 +309,40 @@ final class Hdf5Io {
     return out;
   }
 
-  /** Closes identifiers, ignoring failures (used on paths that are already failing). */
-  static void closeQuietly(long id, int kind) {
+  /**
+   * Closes an identifier ({@code kind}: {@code 'f'} file, {@code 'g'} group, {@code 'd'} dataset,
+   * {@code 't'} datatype, anything else an object of either kind); a negative one is not open.
+   * Closing a file written to flushes it, so a failure there means the file is incomplete.
+   */
+  static void close(long id, int kind) throws HDF5Exception {
     if (id < 0) {
       return;
     }
-    try {
-      switch (kind) {
-        case 'f' -> H5.H5Fclose(id);
-        case 'g' -> H5.H5Gclose(id);
-        case 'd' -> H5.H5Dclose(id);
-        case 't' -> H5.H5Tclose(id);
-        default -> {
-          if (H5.H5Iget_type(id) == HDF5Constants.H5I_DATATYPE) {
-            H5.H5Tclose(id);
-          } else {
-            H5.H5Oclose(id);
-          }
+    switch (kind) {
+      case 'f' -> H5.H5Fclose(id);
+      case 'g' -> H5.H5Gclose(id);
+      case 'd' -> H5.H5Dclose(id);
+      case 't' -> H5.H5Tclose(id);
+      default -> {
+        if (H5.H5Iget_type(id) == HDF5Constants.H5I_DATATYPE) {
+          H5.H5Tclose(id);
+        } else {
+          H5.H5Oclose(id);
         }
       }
-    } catch (RuntimeException ignored) {
-      // already failing; the first error is the one reported
+    }
+  }
+
+  /**
+   * Closes an identifier where a failure changes nothing for the caller: on a path that is
+   * already failing (the first error is the one reported) or when a reader or an import is
+   * done. The failure is logged at DEBUG with {@code where}, the file.
+   */
+  static void closeQuietly(long id, int kind, Object where) {
+    try {
+      close(id, kind);
+    } catch (RuntimeException e) {
+      LOG.debug("closing HDF5 identifier {} ({}) of {} failed", id, (char) kind, where, e);
     }
   }
 }

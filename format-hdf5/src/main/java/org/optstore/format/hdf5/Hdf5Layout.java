@@ -1,9 +1,9 @@
 package org.optstore.format.hdf5;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import org.optstore.ColumnType;
-import org.optstore.Schema;
 
 /**
  * Names and constants of the file layout (documented in the module README). A file holds one
@@ -11,8 +11,12 @@ import org.optstore.Schema;
  */
 final class Hdf5Layout {
 
-  /** The layout version written into every file; readers refuse newer ones. */
-  static final int VERSION = 1;
+  /**
+   * The layout version written into every file; readers refuse others. Version 1 (fixed-length
+   * string dictionaries, a manifest checksum over the layout attributes only) was written by
+   * development builds only; such files are refused and rebuilt from their raw copy.
+   */
+  static final int VERSION = 2;
 
   static final String GROUP = "data";
   static final String NULLS_GROUP = "_nulls";
@@ -20,6 +24,9 @@ final class Hdf5Layout {
   static final String CHUNKS_GROUP = "_chunks";
   static final String CHUNK_TIME_MIN = "time_min";
   static final String CHUNK_TIME_MAX = "time_max";
+  /** In a dictionary's group: the entries' UTF-8 bytes one after another, and where each starts. */
+  static final String DICTIONARY_BYTES = "utf8";
+  static final String DICTIONARY_OFFSETS = "offsets";
 
   static final String ATTR_FORMAT = "optstore_format";
   static final String ATTR_LAYOUT_VERSION = "optstore_layout_version";
@@ -34,10 +41,15 @@ final class Hdf5Layout {
   static final String ATTR_TYPE = "optstore_type";
   static final String ATTR_NAME = "column_name";
   static final String ATTR_UNITS = "units";
+  /** On a dictionary's group: the CRC32C of its offsets (int64 little-endian) and then its bytes. */
+  static final String ATTR_CRC32C = "crc32c";
   static final String TIMESTAMP_UNITS = "microseconds since 1970-01-01T00:00:00Z";
 
-  /** The manifest checksum key: a CRC32C of the layout attributes, checked when a file is opened. */
-  static final String CHECKSUM_KEY = "hdf5.layout.crc32c";
+  /** The manifest checksum key: see {@link ContentChecksum}; checked when a file is opened. */
+  static final String CHECKSUM_KEY = "hdf5.content.crc32c";
+
+  /** The most UTF-8 bytes one string dictionary holds: what a Java array (and a dictionary) can. */
+  static final int MAX_DICTIONARY_BYTES = Integer.MAX_VALUE - 8;
 
   /** About 64K rows per chunk: large enough to compress well, small enough to read few extra rows. */
   static final int DEFAULT_CHUNK_ROWS = 65_536;
@@ -67,19 +79,22 @@ final class Hdf5Layout {
     return sb.toString();
   }
 
-  /** The CRC32C the writer reports and the reader checks: over the schema, row count and time statistics. */
-  static String layoutChecksum(Schema schema, long rowCount, long chunkRows, long timeMin, long timeMax,
-      boolean sorted) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(VERSION).append('\n').append(rowCount).append('\n').append(chunkRows).append('\n');
-    for (int i = 0; i < schema.size(); i++) {
-      sb.append(schema.field(i).name()).append('\t').append(schema.field(i).type()).append('\n');
-    }
-    sb.append(schema.timeColumn().orElse("")).append('\n').append(timeMin).append('\n').append(timeMax)
-        .append('\n').append(sorted);
+  /** The CRC32C of a dictionary: its {@code count + 1} offsets as int64 little-endian, then its bytes. */
+  static int dictionaryCrc(long[] offsets, int count, byte[] bytes, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(sb.toString().getBytes(StandardCharsets.UTF_8));
-    return String.format("%08x", crc.getValue());
+    ByteBuffer b = ByteBuffer.allocate(8 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    for (int k = 0; k <= count; k++) {
+      if (!b.hasRemaining()) {
+        b.flip();
+        crc.update(b);
+        b.clear();
+      }
+      b.putLong(offsets[k]);
+    }
+    b.flip();
+    crc.update(b);
+    crc.update(bytes, 0, length);
+    return (int) crc.getValue();
   }
 
   static ColumnType parseType(String s) {

@@ -114,9 +114,9 @@ final class PandasHdfImport {
         return new ImportStream(file, f, toClose, schema, columns, rows, ctx);
       } catch (RuntimeException e) {
         for (long id : toClose) {
-          Hdf5Io.closeQuietly(id, 'o');
+          Hdf5Io.closeQuietly(id, 'o', file);
         }
-        Hdf5Io.closeQuietly(f, 'f');
+        Hdf5Io.closeQuietly(f, 'f', file);
         if (e instanceof DataStoreException d) {
           throw d;
         }
@@ -897,9 +897,9 @@ final class PandasHdfImport {
         }
         closed = true;
         for (int i = ids.size() - 1; i >= 0; i--) {
-          Hdf5Io.closeQuietly(ids.get(i), 'o');
+          Hdf5Io.closeQuietly(ids.get(i), 'o', file);
         }
-        Hdf5Io.closeQuietly(fileId, 'f');
+        Hdf5Io.closeQuietly(fileId, 'f', file);
       }
     }
   }

@@ -421,7 +421,10 @@ class Hdf5FormatTest {
       hdf.hdf5lib.H5.H5Dset_extent(d, new long[] {300});
       return d;
     });
-    try (FormatReader r = Hdf5Files.open(empty, s3)) {
+    // checked against the manifest, every chunk is located at open
+    assertThatThrownBy(() -> Hdf5Files.open(empty, s3)).isInstanceOf(CorruptDataException.class)
+        .hasMessageContaining("column 'price' rows 0..100").hasMessageContaining("never written");
+    try (FormatReader r = Hdf5Files.FORMAT.openReader(ReadSpec.of(empty))) {
       assertThat(r.read(Query.builder().columns("volume").build().bind(r.schema()))).isEqualTo(f.project("volume"));
       assertThatThrownBy(() -> r.read(Query.all().bind(r.schema()))).isInstanceOf(CorruptDataException.class)
           .hasMessageContaining("column 'price' rows 0..100").hasMessageContaining("never written");
@@ -467,13 +470,6 @@ class Hdf5FormatTest {
   }
 
   @Test
-  void stringsEndingInNulAreRefusedRatherThanChanged() {
-    Frame f = Frame.builder().column("s", StringColumn.of("ok", "bad\0")).build();
-    assertThatThrownBy(() -> Hdf5Files.write(dir.resolve("nul.h5"), f, 2, 64, "deflate-1"))
-        .isInstanceOf(SchemaException.class).hasMessageContaining("U+0000").hasMessageContaining("'s'");
-  }
-
-  @Test
   void picklesAreRefusedWithTheWayOut() throws IOException {
     Path pkl = dir.resolve("frame.pkl");
     Files.write(pkl, new byte[] {(byte) 0x80, 4, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0, 0, '.'});
@@ -492,6 +488,19 @@ class Hdf5FormatTest {
     Hdf5Files.write(ours, TicksFrames.ticks(3), 3, 64, "deflate-1");
     assertThatThrownBy(() -> Hdf5Files.FORMAT.importFile(ours, org.optstore.WriteOptions.defaults()))
         .isInstanceOf(SchemaException.class).hasMessageContaining("no pandas DataFrame");
+  }
+
+  @Test
+  void closingAnIdentifierReportsFailuresUnlessAskedToBeQuiet() {
+    long notOpen = 0x7fff_0000_0000_0001L;
+    synchronized (NativeHdf5.LOCK) {
+      for (char kind : new char[] {'f', 'g', 'd', 't'}) {
+        assertThatThrownBy(() -> Hdf5Io.close(notOpen, kind)).as("kind %s", kind)
+            .isInstanceOf(hdf.hdf5lib.exceptions.HDF5Exception.class);
+        Hdf5Io.closeQuietly(notOpen, kind, "test");
+      }
+      Hdf5Io.close(-1, 'f');
+    }
   }
 
   static void flip(Path p, long offset) throws IOException {

@@ -27,7 +27,9 @@ class Hdf5InteropTest {
       "f = h5py.File(sys.argv[1], 'r')",
       "g = f['data']",
       "ts = g['ts'][:]; vol = g['volume'][:]; price = g['price'][:]; flag = g['flag'][:]",
-      "d = g['_dictionaries/symbol'].asstr()[:]; sym = d[g['symbol'][:]]",
+      "d = g['_dictionaries/symbol']; b = d['utf8'][:].tobytes(); o = d['offsets'][:]",
+      "words = np.array([b[o[k]:o[k + 1]].decode('utf-8') for k in range(len(o) - 1)], dtype=object)",
+      "sym = words[g['symbol'][:]]",
       "print('ts', int(ts.sum()), ts.dtype, g['ts'].attrs['units'].decode() if isinstance(g['ts'].attrs['units'], bytes) else g['ts'].attrs['units'])",
       "print('volume', int(vol.sum()), vol.dtype)",
       "print('pricebits', int(price.view(np.uint64).sum(dtype=np.uint64)), price.dtype)",
@@ -118,6 +120,7 @@ class Hdf5InteropTest {
     String h = o.text();
     assertThat(h).contains("GROUP \"data\"", "DATASET \"ts\"", "DATASET \"price\"", "DATASET \"symbol\"",
         "DATASET \"flag\"", "DATASET \"volume\"", "GROUP \"_dictionaries\"", "GROUP \"_chunks\"",
+        "GROUP \"symbol\"", "DATASET \"utf8\"", "DATASET \"offsets\"", "H5T_STD_U8LE", "ATTRIBUTE \"crc32c\"",
         "CHUNKED ( 1024 )", "CHECKSUM FLETCHER32", "PREPROCESSING SHUFFLE", "COMPRESSION DEFLATE { LEVEL 1 }",
         "H5T_ENUM", "H5T_STD_I64LE", "H5T_IEEE_F64LE", "ATTRIBUTE \"units\"", "ATTRIBUTE \"time_column\"",
         "( 3000 ) / ( H5S_UNLIMITED )");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,20 +58,34 @@ final class InteropTools {
 
   record Output(int exitCode, String text) {}
 
+  /**
+   * Runs a command with a timeout. Its output goes to a file, not a pipe, so that waiting for it
+   * is bounded by the timeout (reading a pipe to its end would wait for the process however long
+   * it runs) and a tool that writes a lot cannot block on a full pipe.
+   */
   static Output run(List<String> command, int timeoutSeconds) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Path log = Files.createTempFile("optstore-interop-", ".log");
     try {
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          throw new IOException("timed out after " + timeoutSeconds + " s: " + command + "; output so far:\n"
+              + text(log));
+        }
+        return new Output(p.exitValue(), text(log));
+      } catch (InterruptedException e) {
         p.destroyForcibly();
-        throw new IOException("timed out: " + command);
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted: " + command, e);
       }
-      return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
+    } finally {
+      Files.deleteIfExists(log);
     }
+  }
+
+  private static String text(Path log) throws IOException {
+    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
   }
 
   /** Runs a Python script with arguments; asserts success and returns its output. */

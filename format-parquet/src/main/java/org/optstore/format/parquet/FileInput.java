@@ -4,11 +4,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
+import org.optstore.DataStoreException;
+import org.optstore.StoreClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Parquet {@link InputFile} over a local file, either memory-mapped (the file is mapped once and
@@ -16,19 +22,34 @@ import org.apache.parquet.io.SeekableInputStream;
  * {@link ByteBuffer}s: slices of the mapping, or freshly read heap buffers.
  */
 final class FileInput implements InputFile, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FileInput.class);
+  /** How often one read reopens the channel that other threads' interrupts closed before it gives up. */
+  private static final int MAX_REOPENS = 16;
+
   private final Path path;
-  private final FileChannel channel;
+  /**
+   * Positional reads go through this channel on every thread. A thread interrupted during a read
+   * closes it for all of them, so it is replaced under {@link #channelLock} (see {@link #recover}).
+   */
+  private volatile FileChannel channel;
+  private final Object channelLock = new Object();
+  private boolean closed;
   private final long length;
   private final ByteBuffer mapped;
 
   FileInput(Path path, boolean memoryMap) throws IOException {
     this.path = path;
     this.channel = FileChannel.open(path, StandardOpenOption.READ);
-    this.length = channel.size();
-    if (memoryMap && length > 0 && length <= Integer.MAX_VALUE) {
-      this.mapped = MappedFiles.map(path, channel, length).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    } else {
-      this.mapped = null;
+    try {
+      this.length = channel.size();
+      if (memoryMap && length > 0 && length <= Integer.MAX_VALUE) {
+        this.mapped = MappedFiles.map(path, channel, length).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      } else {
+        this.mapped = null;
+      }
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
   }
 
@@ -74,13 +95,57 @@ final class FileInput implements InputFile, AutoCloseable {
   }
 
   private void readFully(long offset, ByteBuffer b) throws IOException {
-    long pos = offset;
-    while (b.hasRemaining()) {
-      int n = channel.read(b, pos);
-      if (n < 0) {
-        throw new EOFException("unexpected end of " + path + " at " + pos);
+    int start = b.position();
+    for (int attempt = 0; ; attempt++) {
+      FileChannel ch = channel;
+      try {
+        b.position(start);
+        long pos = offset;
+        while (b.hasRemaining()) {
+          int n = ch.read(b, pos);
+          if (n < 0) {
+            throw new EOFException("unexpected end of " + path + " at " + pos);
+          }
+          pos += n;
+        }
+        return;
+      } catch (ClosedChannelException e) {
+        recover(ch, e, attempt);
       }
-      pos += n;
+    }
+  }
+
+  /**
+   * After {@code broken} was closed under a read: a thread interrupted during channel I/O closes
+   * the channel for every thread, so it is reopened (once, by whichever thread gets here first)
+   * unless this input was closed. The interrupted thread's read fails with a {@link
+   * DataStoreException} saying so (not an {@link IOException}, which callers take for damage),
+   * its interrupt flag still set; the other threads' reads go on with the new channel.
+   */
+  private void recover(FileChannel broken, ClosedChannelException e, int attempt) {
+    boolean interrupted = e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted();
+    synchronized (channelLock) {
+      if (closed) {
+        throw new StoreClosedException("the reader of " + path + " was closed during a read; open the dataset"
+            + " again", e);
+      }
+      if (channel == broken) {
+        try {
+          channel = FileChannel.open(path, StandardOpenOption.READ);
+        } catch (IOException io) {
+          throw new DataStoreException("parquet file " + path + " cannot be reopened after an interrupted read"
+              + " closed it (" + io + "); open the dataset again", io);
+        }
+        LOG.debug("reopened {} after {}", path, e.toString());
+      }
+    }
+    if (interrupted) {
+      throw new DataStoreException("read of " + path + " was interrupted; the reader stays usable, retry the"
+          + " read", e);
+    }
+    if (attempt >= MAX_REOPENS) {
+      throw new DataStoreException("read of " + path + " failed: interrupted threads closed its channel "
+          + (attempt + 1) + " times during the read; retry the read", e);
     }
   }
 
@@ -91,7 +156,11 @@ final class FileInput implements InputFile, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    // under the lock, so that no read reopens the channel after this
+    synchronized (channelLock) {
+      closed = true;
+      channel.close();
+    }
   }
 
   private final class Stream extends SeekableInputStream {

@@ -23,6 +23,7 @@ import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.internal.hadoop.metadata.IndexReference;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.MessageType;
+import org.optstore.DataStoreException;
 
 /**
  * An opened Parquet file: footer, column mapping, and per row group the page tables and page
@@ -171,6 +172,8 @@ final class ParquetFileIndex implements AutoCloseable {
     try (ParquetFileReader reader =
         ParquetFileReader.open(in, ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
       footer = reader.getFooter();
+    } catch (DataStoreException e) {
+      throw e; // an interrupted read
     } catch (IOException | RuntimeException e) {
       throw new CorruptFile(path + " is not a readable parquet file: its footer does not parse (" + e.getMessage()
           + ")", e);
@@ -229,7 +232,7 @@ final class ParquetFileIndex implements AutoCloseable {
       }
       int tailCrc = crc32c(in, tail, len - tail);
       return new Parsed(footer, mappings, groups, new RegionChecksums(len, tail, tailCrc));
-    } catch (CorruptFile | ColumnMapping.Unsupported e) {
+    } catch (CorruptFile | ColumnMapping.Unsupported | DataStoreException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new CorruptFile("malformed metadata in " + path + ": " + e.getMessage(), e);
@@ -246,8 +249,8 @@ final class ParquetFileIndex implements AutoCloseable {
         CRC32C crc = integrity == null ? null : new CRC32C();
         try {
           t = PageTable.parse(in, m.getStartingPos(), m.getTotalSize(), rg.rows, crc);
-        } catch (CorruptFile e) {
-          throw e;
+        } catch (CorruptFile | DataStoreException e) {
+          throw e; // damage already named, or an interrupted read
         } catch (IOException | RuntimeException e) {
           throw new CorruptFile("malformed pages of column '" + mappings.get(c).name + "' in row group " + g
               + " of " + in.path() + ": " + e.getMessage(), e);
@@ -283,6 +286,8 @@ final class ParquetFileIndex implements AutoCloseable {
               s = PageStats.fromIndex(columnIndex, offsetIndex, mapping, physical);
             }
           }
+        } catch (DataStoreException e) {
+          throw e; // an interrupted read
         } catch (IOException | RuntimeException e) {
           throw new CorruptFile("malformed page index of column '" + mapping.name + "' in row group " + g + " of "
               + in.path() + ": " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import org.optstore.DataStoreException;
 
 /**
  * One read of one file: prunes row groups and pages by statistics, cuts a sorted time column by
@@ -95,7 +96,8 @@ final class ParquetScan {
           lock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IOException("interrupted while reading " + file.in.path(), e);
+          throw new DataStoreException("read of " + file.in.path() + " was interrupted; the reader stays usable,"
+              + " retry the read", e);
         }
       }
     }

@@ -380,7 +380,7 @@ final class SerialReader implements FormatReader {
     final int hi;
     final boolean scan;
     final TimeRange range;
-    final BoundPredicate predicate;
+    final ZoneMapPruner.Node predicate; // null without one
     final long limit;
 
     Plan(int lo, int hi, boolean scan, TimeRange range, BoundPredicate predicate, long limit) {
@@ -388,7 +388,7 @@ final class SerialReader implements FormatReader {
       this.hi = hi;
       this.scan = scan;
       this.range = range;
-      this.predicate = predicate;
+      this.predicate = predicate == null ? null : pruner.compile(predicate);
       this.limit = limit;
     }
 
@@ -903,11 +903,15 @@ final class SerialReader implements FormatReader {
 
   @Override
   public void close() {
-    closed = true;
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.debug("closing {}: {}", where, e.toString());
+    // under reopenLock, so that a recover() in flight either reopens before this closes the new
+    // channel, or sees closed and opens nothing
+    synchronized (reopenLock) {
+      closed = true;
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.debug("closing {}: {}", where, e.toString());
+      }
     }
   }
 

@@ -97,6 +97,7 @@ final class SerialWriter implements FormatWriter {
   private double[] doubles;
   private float[] floats;
   private boolean finished;
+  private boolean closedUnfinished;
   private boolean failed;
 
   SerialWriter(SeekableByteChannel ch, Schema schema, int blockRows, long expectedRows,
@@ -159,9 +160,7 @@ final class SerialWriter implements FormatWriter {
 
   @Override
   public void write(Frame batch) {
-    if (finished) {
-      throw new IllegalStateException("writer of " + what + " is already finished");
-    }
+    requireWritable("write a batch");
     if (!batch.schema().equals(schema)) {
       throw new SchemaException("batch of schema " + batch.schema() + " written to " + what
           + " whose schema is " + schema + "; every batch must have the file's schema");
@@ -479,6 +478,20 @@ final class SerialWriter implements FormatWriter {
     rowsInBlock = 0;
   }
 
+  /** A writer takes batches until it is finished, closed, or has failed. */
+  private void requireWritable(String action) {
+    if (finished) {
+      throw new DataStoreException("cannot " + action + ": the writer of " + what + " is already "
+          + (closedUnfinished ? "closed (the file was abandoned)" : "finished") + " after " + rows
+          + " rows; write a new file with a new writer");
+    }
+    if (failed) {
+      throw new DataStoreException("cannot " + action + ": the writer of " + what + " failed "
+          + "earlier, so the file is incomplete; abandon it and write it again with a new "
+          + "writer");
+    }
+  }
+
   private void grow() {
     for (int c = 0; c < n; c++) {
       int len = Math.max(8, blockCrc[c].length * 2);
@@ -494,12 +507,7 @@ final class SerialWriter implements FormatWriter {
 
   @Override
   public WriteSummary finish() {
-    if (finished) {
-      throw new IllegalStateException("writer of " + what + " is already finished");
-    }
-    if (failed) {
-      throw new IllegalStateException("writer of " + what + " failed earlier; abandon the file");
-    }
+    requireWritable("finish");
     finished = true;
     if (rowsInBlock > 0) {
       closeBlock();
@@ -726,6 +734,7 @@ final class SerialWriter implements FormatWriter {
     if (!finished) {
       LOG.debug("writer of {} closed without finishing after {} rows; the file is abandoned", what,
           rows);
+      closedUnfinished = true;
     }
     finished = true;
   }

@@ -483,6 +483,58 @@ class SerialFormatTest {
   }
 
   @Test
+  void aWriterRefusesWorkAfterItFinishedWasClosedOrFailed() throws IOException {
+    Frame data = randomFrame(new Random(13), 100, true);
+    SerialFormat f = new SerialFormat();
+    Path done = dir.resolve("done.osr");
+    try (FileChannel ch = FileChannel.open(done, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, done), new WriteSpec(data.schema(), "none", -1,
+          "dataset 'd'", Map.of()));
+      w.write(data);
+      assertThat(w.finish().rowCount()).isEqualTo(100);
+      assertThatThrownBy(() -> w.write(data))
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessage("cannot write a batch: the writer of test file done.osr is already "
+              + "finished after 100 rows; write a new file with a new writer");
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageStartingWith("cannot finish: the writer of test file done.osr is already "
+              + "finished");
+      w.close();
+    }
+    Path abandoned = dir.resolve("abandoned.osr");
+    try (FileChannel ch = FileChannel.open(abandoned, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, abandoned), new WriteSpec(data.schema(), "none",
+          -1, "dataset 'a'", Map.of()));
+      w.write(data);
+      w.close();
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageContaining("abandoned.osr is already closed (the file was abandoned)");
+    }
+    Frame bad = Frame.builder().column("s", StringColumn.of("ok", "bad\ud800")).noTimeColumn()
+        .build();
+    Path failed = dir.resolve("failed.osr");
+    try (FileChannel ch = FileChannel.open(failed, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FormatWriter w = f.createWriter(target(ch, failed), new WriteSpec(bad.schema(), "none", -1,
+          "dataset 'f'", Map.of()));
+      assertThatThrownBy(() -> w.write(bad)).isInstanceOf(SchemaException.class);
+      Frame good = Frame.builder().column("s", StringColumn.of("fine")).noTimeColumn().build();
+      assertThatThrownBy(() -> w.write(good))
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageContaining("failed.osr failed earlier, so the file is incomplete");
+      assertThatThrownBy(w::finish)
+          .isExactlyInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageStartingWith("cannot finish: the writer of test file failed.osr failed "
+              + "earlier");
+      w.close();
+    }
+  }
+
+  @Test
   void anUnpairedSurrogateIsRefusedAtWrite() {
     Frame data = Frame.builder().column("s", StringColumn.of("ok", "bad\ud800")).noTimeColumn()
         .build();
@@ -521,6 +573,64 @@ class SerialFormatTest {
       t.start();
       t.join();
       assertThat(r.read(Query.all().bind(data.schema()))).isEqualTo(data);
+    }
+  }
+
+  private static Object field(SerialReader r, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = SerialReader.class.getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(r);
+  }
+
+  @Test
+  void closeWaitsForAReopenInProgressSoThatNoChannelLeaks() throws Exception {
+    Frame data = randomFrame(new Random(11), 500, true);
+    Path file = dir.resolve("close-race.osr");
+    WriteSummary s = write(file, data, 64);
+    SerialReader r = open(new SerialFormat(), file, s, false);
+    Object reopenLock = field(r, "reopenLock");
+    Thread closer = new Thread(r::close, "closer");
+    synchronized (reopenLock) { // as recover() holds it while it reopens the channel
+      closer.start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (closer.getState() != Thread.State.BLOCKED && closer.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(closer.getState()).as("close waits for the reopen").isEqualTo(
+          Thread.State.BLOCKED);
+      assertThat(((FileChannel) field(r, "channel")).isOpen()).isTrue();
+    }
+    closer.join(30_000);
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(((FileChannel) field(r, "channel")).isOpen()).isFalse();
+    assertThatThrownBy(() -> r.read(Query.all().bind(data.schema())))
+        .isInstanceOf(StoreClosedException.class);
+  }
+
+  @Test
+  void interruptedReadsRacingCloseLeaveNoChannelOpen() throws Exception {
+    Frame data = randomFrame(new Random(12), 500, true);
+    Path file = dir.resolve("interrupt-close.osr");
+    WriteSummary s = write(file, data, 64);
+    for (int i = 0; i < 100; i++) {
+      SerialReader r = open(new SerialFormat(), file, s, false);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      Thread reader = new Thread(() -> {
+        try {
+          go.await();
+          Thread.currentThread().interrupt();
+          r.read(Query.all().bind(data.schema()));
+        } catch (InterruptedException | RuntimeException expected) {
+          // interrupted, or closed under it: either way the reader must not leak a channel
+        }
+      });
+      reader.start();
+      go.countDown();
+      r.close();
+      reader.join(30_000);
+      assertThat(reader.isAlive()).isFalse();
+      assertThat(((FileChannel) field(r, "channel")).isOpen()).as("iteration %d", i).isFalse();
     }
   }
 

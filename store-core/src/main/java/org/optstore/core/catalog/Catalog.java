@@ -176,12 +176,13 @@ public final class Catalog {
   /** @return the current manifest of every live dataset, by name; damaged ones are logged */
   public List<Manifest> live() {
     if (files == null && (!listed || System.nanoTime() - listedAt > STALE_NANOS)) {
+      long started = System.nanoTime(); // the view is as old as the listing's start
       Set<String> dirs = new HashSet<>(listDirectories(layout.catalogDir()));
       for (String enc : dirs) {
         state(enc);
       }
       states.keySet().retainAll(dirs);
-      listedAt = System.nanoTime();
+      listedAt = started;
       listed = true;
     }
     List<Manifest> out = new ArrayList<>();
@@ -299,13 +300,31 @@ public final class Catalog {
    * Removes the manifests of one dataset beyond the newest {@code keepVersions} (everything below
    * a newest tombstone), oldest first, then every file of the dataset that no remaining manifest
    * names. A damaged manifest still in the window keeps every file it may name. Failures are
-   * logged, never thrown: what remains is removed at the next writable open. The caller holds the
-   * dataset's lock.
+   * logged (a WARN once per condition), never thrown, since pruning runs after a commit point
+   * that must not be reported as failed: what remains is removed at the next writable open. The
+   * caller holds the dataset's lock.
    *
    * @param encoded an encoded dataset name
    */
   public void prune(String encoded) {
     requireWritable();
+    try {
+      pruneVersions(encoded);
+    } catch (RuntimeException e) {
+      warnOnce("prune " + encoded + " " + e.getMessage(), "could not prune the old versions of "
+          + "dataset directory {} ({}); the next writable open retries", encoded, e.toString());
+    }
+  }
+
+  private void warnOnce(String condition, String format, Object... args) {
+    if (warned.add(condition)) {
+      LOG.warn(format, args);
+    } else {
+      LOG.debug(format, args);
+    }
+  }
+
+  private void pruneVersions(String encoded) {
     DatasetState s = state(encoded);
     List<Entry> desc = new ArrayList<>(s.entries.descendingMap().values());
     if (desc.isEmpty()) {
@@ -334,8 +353,8 @@ public final class Catalog {
         remaining.remove(e.version);
         LOG.debug("pruned manifest {}", e.file);
       } catch (IOException | RuntimeException ex) {
-        LOG.warn("could not prune manifest {} ({}); the next writable open retries", e.file,
-            ex.toString());
+        warnOnce("prune " + e.file + " " + ex, "could not prune manifest {} ({}); the next "
+            + "writable open retries", e.file, ex.toString());
       }
     }
     states.put(encoded, new DatasetState(encoded, remaining, System.nanoTime()));
@@ -371,7 +390,17 @@ public final class Catalog {
     }
   }
 
+  /** Removes the files of a dataset no kept manifest names; logs instead of throwing. */
   private void sweepFiles(String enc, Set<Path> referenced, Set<Long> wholeVersions) {
+    try {
+      sweepUnreferenced(enc, referenced, wholeVersions);
+    } catch (RuntimeException e) {
+      warnOnce("sweep " + enc + " " + e.getMessage(), "could not remove the unreferenced files "
+          + "of dataset directory {} ({}); the next writable open retries", enc, e.toString());
+    }
+  }
+
+  private void sweepUnreferenced(String enc, Set<Path> referenced, Set<Long> wholeVersions) {
     Path od = layout.optimizedDir().resolve(enc);
     for (String v : listDirectories(od)) {
       if (NUMBER.matcher(v).matches() && wholeVersions.contains(Long.parseLong(v))) {
@@ -414,7 +443,8 @@ public final class Catalog {
       files.deleteRecursively(p);
       LOG.debug("removed {}, which no manifest names", p);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("could not remove {} ({}); the next writable open retries", p, e.toString());
+      warnOnce("remove " + p + " " + e, "could not remove {} ({}); the next writable open "
+          + "retries", p, e.toString());
     }
   }
 
@@ -465,7 +495,15 @@ public final class Catalog {
       }
     }
     for (Path dir : List.of(layout.optimizedDir(), layout.rawDir())) {
-      for (Path p : listEntries(dir)) {
+      List<Path> entries;
+      try {
+        entries = listEntries(dir);
+      } catch (DataStoreException e) {
+        warnOnce("sweep " + dir + " " + e.getMessage(), "could not look for files no manifest "
+            + "names in {} ({}); the next writable open retries", dir, e.getMessage());
+        continue;
+      }
+      for (Path p : entries) {
         if (!datasets.contains(p.getFileName().toString())) {
           LOG.info("removing {}: no manifest names it", p);
           remove(p);
@@ -494,6 +532,9 @@ public final class Catalog {
   }
 
   private DatasetState load(String enc, DatasetState previous) {
+    // the view is as old as the listing's start: a manifest committed while it ran may be
+    // missing from it, and must still be seen within STALE_MILLIS of its commit
+    long started = System.nanoTime();
     Path dir = layout.datasetCatalog(enc);
     TreeMap<Long, Entry> entries = new TreeMap<>();
     for (Path p : listEntries(dir)) {
@@ -523,7 +564,7 @@ public final class Catalog {
         entries.put(v, e);
       }
     }
-    return new DatasetState(enc, entries, System.nanoTime());
+    return new DatasetState(enc, entries, started);
   }
 
   private Entry read(String enc, long v, Path p, long size, long mtime, Object key) {

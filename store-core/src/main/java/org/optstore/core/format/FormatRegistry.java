@@ -37,7 +37,7 @@ public final class FormatRegistry {
   /**
    * Finds the formats a class loader offers and asks each once whether it can run. A format that
    * fails to load is skipped with one WARN naming why; one that is unavailable is reported by
-   * {@link #choose}, so that it gets exactly one WARN line.
+   * {@link #choose(String, boolean)}, so that it gets exactly one WARN line.
    *
    * @param loader the class loader whose {@code META-INF/services} entries count
    * @return the registry
@@ -124,16 +124,20 @@ public final class FormatRegistry {
 
   /**
    * The fallback chain: the configured format when available, else the available format with
-   * the highest priority, with one WARN naming the configured one, why, and the choice. Every
-   * other unavailable format gets one WARN saying it is skipped and why.
+   * the highest priority. Every unavailable format found gets exactly one WARN line saying why:
+   * for a store that writes, the configured one's is the line naming the fallback it writes with
+   * instead; a read-only store never writes, so its fallback is logged at DEBUG only, and the
+   * configured format, when found but unavailable, gets the same WARN as any other.
    *
    * @param configured the configured format's name
+   * @param writes whether the store writes with the chosen format (false for read-only stores)
    * @return the format to write with
    * @throws FormatUnavailableException when no format is available
    */
-  public StorageFormat choose(String configured) {
+  public StorageFormat choose(String configured, boolean writes) {
     for (Map.Entry<String, Availability> e : availability.entrySet()) {
-      if (!e.getValue().available() && !e.getKey().equals(configured)) {
+      boolean reportedAsFallback = writes && e.getKey().equals(configured);
+      if (!e.getValue().available() && !reportedAsFallback) {
         LOG.warn("storage format '{}' is unavailable and is skipped: {}", e.getKey(),
             e.getValue().reason());
       }
@@ -145,9 +149,15 @@ public final class FormatRegistry {
     StorageFormat best = best().orElseThrow(() -> new FormatUnavailableException(
         "no storage format is available (configured '" + configured + "'; formats found: "
             + describe() + "); add a format jar such as format-serial to the classpath"));
-    LOG.warn("configured storage format '{}' cannot be used because {}; falling back to '{}' "
-        + "(formats found: {})", configured, whyUnavailable(configured).orElse(""), best.name(),
-        describe());
+    String why = whyUnavailable(configured).orElse("");
+    if (writes) {
+      LOG.warn("configured storage format '{}' cannot be used because {}; falling back to '{}' "
+          + "(formats found: {})", configured, why, best.name(), describe());
+    } else {
+      LOG.debug("configured storage format '{}' cannot be used because {}; a read-only store "
+          + "never writes, and would fall back to '{}' (formats found: {})", configured, why,
+          best.name(), describe());
+    }
     return best;
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,8 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class DurableFiles {
   private static final Logger LOG = LoggerFactory.getLogger(DurableFiles.class);
 
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
   private final Path tmpDir;
   private final IoInterceptor interceptor;
+  private final AtomicBoolean directoryForceSkipped = new AtomicBoolean();
 
   /**
    * @param tmpDir the directory for writes in flight, on the same file system as their targets
@@ -130,24 +137,48 @@ public final class DurableFiles {
   }
 
   /**
-   * Forces a directory, so that the names created or renamed in it survive a crash. A no-op
-   * where the platform cannot open directories.
+   * Forces a directory, so that the names created or renamed in it survive a crash. Skipped only
+   * where a directory cannot be forced by design: a file system whose provider opens no channel on
+   * a directory, and Windows, which refuses to open directories ({@code AccessDeniedException})
+   * and makes renames durable by itself.
    *
    * @param dir the directory
-   * @throws IOException when the force fails
+   * @throws IOException naming the directory, when it cannot be opened or forced
    */
   public void forceDirectory(Path dir) throws IOException {
     interceptor.before(FileOp.FORCE_DIRECTORY, dir);
     FileChannel fc;
     try {
-      fc = FileChannel.open(dir, StandardOpenOption.READ);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.debug("cannot open directory {} to force it: {}", dir, e.toString());
+      fc = interceptor.openDirectory(dir);
+    } catch (UnsupportedOperationException e) {
+      skipped(dir, e);
       return;
+    } catch (AccessDeniedException e) {
+      if (WINDOWS) {
+        skipped(dir, e);
+        return;
+      }
+      throw notForced(dir, "open", e);
+    } catch (IOException e) {
+      throw notForced(dir, "open", e);
     }
     try (fc) {
       fc.force(true);
+    } catch (IOException e) {
+      throw notForced(dir, "force", e);
     }
+  }
+
+  private void skipped(Path dir, Exception e) {
+    if (directoryForceSkipped.compareAndSet(false, true)) {
+      LOG.debug("directories cannot be forced on this platform ({} on {}); renames rely on the "
+          + "file system's own durability", e.toString(), dir);
+    }
+  }
+
+  private static IOException notForced(Path dir, String step, IOException e) {
+    return new IOException("cannot " + step + " directory " + dir + " to force it to disk (" + e
+        + ")", e);
   }
 
   /**

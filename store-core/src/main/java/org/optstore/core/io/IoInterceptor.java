@@ -1,12 +1,14 @@
 package org.optstore.core.io;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Sees every file operation of the engine before it happens and may wrap the channels formats
- * write to. The production instance does nothing; tests use it to inject I/O faults and to take
+ * Sees every file operation of the engine before it happens, may wrap the channels formats
+ * write to, and opens the directories that are forced. The production instance does nothing; tests use it to inject I/O faults and to take
  * snapshots of the base directory between the steps of a commit.
  */
 public interface IoInterceptor {
@@ -30,4 +32,17 @@ public interface IoInterceptor {
    * @throws IOException to fail the operation
    */
   default void before(FileOp op, Path path) throws IOException {}
+
+  /**
+   * Opens a directory so that it can be forced ({@link FileOp#FORCE_DIRECTORY}, after {@link
+   * #before}).
+   *
+   * @param dir the directory
+   * @return a channel on it
+   * @throws IOException when it cannot be opened
+   * @throws UnsupportedOperationException when the file system opens no channel on a directory
+   */
+  default FileChannel openDirectory(Path dir) throws IOException {
+    return FileChannel.open(dir, StandardOpenOption.READ);
+  }
 }

@@ -2,11 +2,11 @@ package org.optstore.core.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.optstore.DataStoreException;
 import org.optstore.spi.WriteTarget;
 
 /**
@@ -76,19 +76,37 @@ public final class TempFile implements WriteTarget, Closeable {
     }
   }
 
-  /** Closes the channel (idempotent); the file stays until moved or deleted. */
+  /**
+   * Closes the channel (idempotent); the file stays until moved or deleted.
+   *
+   * @throws DataStoreException naming the file and what was written to it, when closing fails
+   */
   @Override
   public void close() {
     if (file == null) {
       return;
     }
-    try {
-      if (channel != file) {
+    IOException failure = null;
+    if (channel != file) {
+      try {
         channel.close();
+      } catch (IOException e) {
+        failure = e;
       }
-      file.close();
+    }
+    try {
+      file.close(); // whatever the wrapper did, so that the descriptor is released
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + path, e);
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw new DataStoreException("cannot close the file " + path + " written in tmp/ for "
+          + description + ": " + failure + "; check the disk (space, permissions) and retry",
+          failure);
     }
   }
 

@@ -24,10 +24,13 @@ import org.optstore.InvalidArgumentException;
 /**
  * Encodes an item (a JSON-compatible map) to the bytes stored in the map, and back.
  *
- * <p>Layout: one format byte ({@link #FORMAT_SMILE_V1}), a big-endian CRC32C, then the item as
+ * <p>Layout ({@link #FORMAT_SMILE_V2}, written since the item store keeps two copies per id): one
+ * format byte, a big-endian CRC32C, the big-endian 64-bit generation of the copy, then the item as
  * Smile (Jackson's binary JSON, with its own header). The CRC covers the item id's UTF-16 code
- * units, the format byte and the Smile bytes, so a flipped bit or a value stored under the wrong id
- * is caught on read.
+ * units, the format byte, the generation and the Smile bytes, so a flipped bit, a torn write or a
+ * value stored under the wrong id is caught on read, and a generation is only trusted when its copy
+ * is intact. The older layout {@link #FORMAT_SMILE_V1} (no generation field; its CRC covers the
+ * id, the format byte and the Smile bytes) is still read, as generation 0.
  *
  * <p>The encoder walks the value itself rather than handing it to a Jackson {@code ObjectMapper},
  * so that only JSON-compatible types get in (an ObjectMapper would serialise any bean) and the
@@ -36,8 +39,16 @@ import org.optstore.InvalidArgumentException;
  * {@link BigInteger} beyond 64 bits and {@link BigDecimal} keep their type.
  */
 final class ItemCodec {
+  /** The single-copy layout: format, CRC32C, Smile. Read only. */
   static final byte FORMAT_SMILE_V1 = 1;
-  static final int HEADER_BYTES = 5;
+  /** The layout written: format, CRC32C, generation, Smile. */
+  static final byte FORMAT_SMILE_V2 = 2;
+  static final int HEADER_BYTES_V1 = 5;
+  /** The header this codec writes; the Smile document follows it. */
+  static final int HEADER_BYTES = 13;
+  private static final int GENERATION_OFFSET = 5;
+  /** Smile's own header, the least any item's Smile form holds. */
+  private static final int MIN_SMILE_BYTES = 4;
   /** Maps and lists nest fewer levels than this; deeper (or a map containing itself) is refused. */
   static final int MAX_DEPTH = 256;
 
@@ -63,7 +74,7 @@ final class ItemCodec {
   /**
    * @param id the item id (already validated), part of the checksum
    * @param item the item
-   * @return the stored form
+   * @return the stored form, of generation 0 (set the real one with {@link #setGeneration})
    * @throws InvalidArgumentException for a value that is not JSON-compatible, naming the id and key
    */
   static byte[] encode(String id, Map<String, ?> item) {
@@ -80,13 +91,68 @@ final class ItemCodec {
           + "; use valid Unicode strings and " + ALLOWED, e);
     }
     byte[] bytes = out.toByteArray();
-    bytes[0] = FORMAT_SMILE_V1;
+    bytes[0] = FORMAT_SMILE_V2;
+    setGeneration(id, bytes, 0);
+    return bytes;
+  }
+
+  /**
+   * Sets the generation of bytes made by {@link #encode} (in place) and seals them with a new
+   * CRC32C.
+   *
+   * @param id the id the bytes were encoded for
+   * @param bytes a stored form made by {@link #encode}
+   * @param generation the generation, at least 0
+   */
+  static void setGeneration(String id, byte[] bytes, long generation) {
+    for (int i = 0; i < 8; i++) {
+      bytes[GENERATION_OFFSET + i] = (byte) (generation >>> (56 - 8 * i));
+    }
     int crc = crc(id, bytes);
     bytes[1] = (byte) (crc >>> 24);
     bytes[2] = (byte) (crc >>> 16);
     bytes[3] = (byte) (crc >>> 8);
     bytes[4] = (byte) crc;
-    return bytes;
+  }
+
+  /**
+   * @return the generation the bytes claim (0 for {@link #FORMAT_SMILE_V1}), or -1 when they are
+   *     in no known format; trust it only when {@link #isIntact} says so
+   */
+  static long generation(byte[] bytes) {
+    int header = headerBytes(bytes);
+    if (header < 0) {
+      return -1;
+    }
+    if (header == HEADER_BYTES_V1) {
+      return 0;
+    }
+    long generation = 0;
+    for (int i = 0; i < 8; i++) {
+      generation = (generation << 8) | (bytes[GENERATION_OFFSET + i] & 0xff);
+    }
+    return generation;
+  }
+
+  /** @return whether the bytes are in a known format and pass their CRC32C for {@code id} */
+  static boolean isIntact(String id, byte[] bytes) {
+    int header = headerBytes(bytes);
+    return header >= 0 && storedCrc(bytes) == crc(id, bytes);
+  }
+
+  /** The header length of the bytes' format, or -1 when the format is unknown or they are short. */
+  private static int headerBytes(byte[] bytes) {
+    if (bytes.length == 0) {
+      return -1;
+    }
+    int header = bytes[0] == FORMAT_SMILE_V2 ? HEADER_BYTES
+        : bytes[0] == FORMAT_SMILE_V1 ? HEADER_BYTES_V1 : -1;
+    return header < 0 || bytes.length < header + MIN_SMILE_BYTES ? -1 : header;
+  }
+
+  private static int storedCrc(byte[] bytes) {
+    return ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8)
+        | (bytes[4] & 0xff);
   }
 
   /**
@@ -98,20 +164,20 @@ final class ItemCodec {
    * @throws CorruptDataException when the bytes fail their checksum or do not parse
    */
   static Map<String, Object> decode(String id, byte[] bytes, Path file) {
-    if (bytes.length < HEADER_BYTES + 4 || bytes[0] != FORMAT_SMILE_V1) {
+    int header = headerBytes(bytes);
+    if (header < 0) {
       throw new CorruptDataException("item '" + id + "' in " + file + " is not in a known format ("
           + bytes.length + " bytes, format byte " + (bytes.length > 0 ? bytes[0] : -1)
           + "); delete the item and put it again");
     }
-    int stored = ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8)
-        | (bytes[4] & 0xff);
+    int stored = storedCrc(bytes);
     int actual = crc(id, bytes);
     if (stored != actual) {
       throw new CorruptDataException("item '" + id + "' in " + file + " fails its CRC32C (stored "
           + Integer.toHexString(stored) + ", computed " + Integer.toHexString(actual)
           + "); the bytes are damaged: delete the item and put it again");
     }
-    try (JsonParser p = SMILE.createParser(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES)) {
+    try (JsonParser p = SMILE.createParser(bytes, header, bytes.length - header)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
         throw new IOException("expected an object, found " + first);
@@ -128,6 +194,10 @@ final class ItemCodec {
     }
   }
 
+  /**
+   * The CRC32C of the id's UTF-16 code units, the format byte and everything after the CRC field
+   * (the generation, if the format has one, and the Smile bytes).
+   */
   private static int crc(String id, byte[] bytes) {
     CRC32C crc = new CRC32C();
     byte[] units = new byte[id.length() * 2];
@@ -138,7 +208,7 @@ final class ItemCodec {
     }
     crc.update(units, 0, units.length);
     crc.update(bytes, 0, 1);
-    crc.update(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES);
+    crc.update(bytes, HEADER_BYTES_V1, bytes.length - HEADER_BYTES_V1);
     return (int) crc.getValue();
   }
 

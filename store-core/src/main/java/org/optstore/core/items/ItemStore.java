@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import net.openhft.chronicle.hash.ChronicleHashClosedException;
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
@@ -40,17 +41,47 @@ import org.slf4j.LoggerFactory;
  * open, in any process; a second open fails with an {@link InvalidConfigException} naming the
  * holder.
  *
- * <p><b>Crashes.</b> A {@code put} that returned survives a crash or kill of the process (the
- * operating system keeps the mapped pages); puts are not forced to disk one by one, so a power loss
- * may lose recent ones. When {@code items.open} is found at open, the last holder did not close
- * cleanly, and the map is recovered with Chronicle's {@code recoverPersistedTo} before use (logged
- * at WARN): locks left held are cleared, and entries that fail Chronicle's entry checksum (a write
- * cut off mid-way) are dropped. Items whose {@code put} returned before the crash are kept, with
- * one exception: a {@code put} cut off by the crash that was replacing an existing item can leave
- * that id with no item at all (Chronicle rewrites a value that fits in place, and the half-written
- * entry then fails its checksum). A clean close removes the marker, so a clean reopen does not
- * recover. A new map file is built under another name and renamed into place, so a crash while it
- * is created leaves no half-made map.
+ * <p><b>Two copies per id.</b> Chronicle Map rewrites a value in place when the new one fits, so
+ * a crash in the middle of such a rewrite would leave an entry that fails Chronicle's entry
+ * checksum, and recovery drops it: the id would lose its old item along with the new one. The
+ * store therefore never rewrites the copy that holds an id's current item. Each id has two slot
+ * keys in the map, and each stored copy carries a generation and a CRC32C (see {@code
+ * ItemCodec}); a put writes the new copy, one generation higher, under the slot key that does not
+ * hold the current item, and only then removes the old copy. A read looks at both slots and
+ * returns the intact copy of the higher generation. So an id has one copy at rest, two for the
+ * length of a put, and a delete removes the older copy before the current one.
+ *
+ * <p><b>Durability.</b>
+ *
+ * <ul>
+ *   <li><i>A crash or kill of the process</i> (any signal, a JVM crash, {@code System.exit} or
+ *       {@code halt} without {@link #close()}): every {@code put} and {@code delete} that returned
+ *       is kept, because the map's pages belong to the operating system, which writes them back
+ *       after the process is gone. A {@code put} or {@code delete} that was running when the
+ *       process died either took effect or did not: the id then holds its old item or its new one
+ *       (for a delete: its item or none), never nothing, a mix of the two, or damaged bytes. The
+ *       next open finds the open marker {@code items.open} and recovers the map with Chronicle's
+ *       {@code recoverPersistedTo} (logged at WARN): locks left held are cleared; a copy cut off
+ *       mid-write fails Chronicle's entry checksum and is dropped (the id's other copy, the old
+ *       item, stays); where a put had written its new copy but not yet removed the old one, the
+ *       old one is removed. A copy that passes Chronicle's checksum but not its own CRC32C is never
+ *       returned while the id's other copy is intact.
+ *   <li><i>{@link #close()}</i> forces the map file to disk before it removes the open marker, so
+ *       the items of a store that was closed survive a later power loss.
+ *   <li><i>A power loss or operating-system crash while the store is open</i>: puts and deletes
+ *       are not forced to disk one by one; the operating system writes the map's pages back in its
+ *       own time and order. The next open recovers the map (the marker was forced to disk when the
+ *       store opened) and every item read afterwards is whole and was put under its id, or the
+ *       read fails with {@link CorruptDataException}; nothing more is promised. Puts and deletes
+ *       made since the store was opened may be lost, an item may come back at an earlier value or
+ *       after its delete, and, because the pages reach the disk in no particular order, even an
+ *       item written before the store was opened can be lost. Close the store at the points where
+ *       items must be safe on disk, or keep such data as datasets, whose every commit is forced.
+ * </ul>
+ *
+ * <p>A new map file is built under another name and renamed into place, so a crash while it is
+ * created leaves no half-made map. Files written in the older single-copy layout are moved to this
+ * layout when they are opened (logged at INFO).
  *
  * <p><b>Values.</b> An item is a {@code Map<String, ?>} of JSON-compatible values: {@code String},
  * {@code Boolean}, {@code null}, {@code Long}/{@code Integer}/{@code Short}/{@code Byte}/{@code
@@ -69,9 +100,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Sizing.</b> A Chronicle Map's capacity is fixed when its file is created: {@link
  * #open(Path, long, int)} takes the expected number of items and their average encoded size
  * (defaults 100,000 items of 256 bytes, about 40 MB of disk), and the map may then grow to
- * roughly ten times that many items ({@code maxBloatFactor} 10) before a {@code put} of a new item
- * fails as full. Opening an existing file keeps the sizing it was created with. An item whose
- * encoded form does not fit in one segment of the map is refused as too large.
+ * roughly ten times that many items ({@code maxBloatFactor} 10) before a {@code put} fails as full
+ * (a put that replaces an item needs room for its new copy before the old one is removed, so near
+ * that limit it can fail as full too). Opening an existing file keeps the sizing it was created
+ * with. An item whose encoded form does not fit in one segment of the map is refused as too large.
  *
  * <p><b>Runtime.</b> Chronicle Map needs a full JDK (it compiles code at run time) and these JVM
  * options:
@@ -96,8 +128,10 @@ import org.slf4j.LoggerFactory;
  * starts one daemon thread per JVM ({@code background~resource~releaser}) the first time it is
  * used, shared by every Chronicle user in the JVM.
  *
- * <p><b>Threads.</b> All methods are thread-safe. {@link #close()} waits for calls in progress,
- * after which every call fails with {@link StoreClosedException}.
+ * <p><b>Threads.</b> All methods are thread-safe, and each call on one id is atomic: a {@code
+ * get} sees an item as it was before or after a concurrent {@code put} or {@code delete} of that
+ * id, never in between. {@link #close()} waits for calls in progress, after which every call fails
+ * with {@link StoreClosedException}.
  */
 public final class ItemStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ItemStore.class);
@@ -107,30 +141,49 @@ public final class ItemStore implements AutoCloseable {
   private static final long MAX_EXPECTED_ITEMS = 1L << 34;
   private static final int MAX_AVERAGE_ITEM_BYTES = 16 << 20;
   private static final double MAX_BLOAT_FACTOR = 10.0;
-  /** Chronicle's encoded size of a typical id (stop-bit length + UTF-8). */
-  private static final double AVERAGE_ID_BYTES = 24;
+  /** Chronicle's encoded size of a typical slot key (stop-bit length + UTF-8 + slot char). */
+  private static final double AVERAGE_KEY_BYTES = 25;
   private static final int MAX_ID_LENGTH = 200;
   private static final int MAX_CORRUPTIONS_LOGGED = 20;
+  /** Lock stripes that order the calls on one id; a power of two. */
+  private static final int STRIPES = 256;
 
   private final ItemsDirectory directory;
   private final Path dir;
   private final Path mapFile;
   private final ChronicleMap<String, byte[]> map;
   private final boolean recovered;
+  private final ItemsLayout.Repairs repairs;
   private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+  /**
+   * Puts and deletes of an id hold its stripe's write lock for their two steps; reads validate an
+   * optimistic stamp, so that they never see an id between the two steps (both copies gone, say).
+   */
+  private final StampedLock[] stripes = new StampedLock[STRIPES];
   private final BiConsumer<String, byte[]> refuseTooLarge;
+  /**
+   * False while every id has at most one copy whenever no put of it runs, so that a read that
+   * finds slot 0 filled need not look at slot 1. Set, for the life of this open, when a put fails
+   * after it may have written its new copy, or when the open kept an id with two damaged copies.
+   */
+  private volatile boolean pairsMayExist;
   /** Guarded by {@link #closeLock}: written under the write lock, read under either. */
   private boolean closed;
 
   private ItemStore(ItemsDirectory directory, ChronicleMap<String, byte[]> map,
-      boolean recovered) {
+      boolean recovered, ItemsLayout.Repairs repairs) {
     this.directory = directory;
     this.dir = directory.dir();
     this.mapFile = directory.mapFile();
     this.map = map;
     this.recovered = recovered;
-    this.refuseTooLarge = (id, value) -> {
-      throw tooLarge(id, value.length, null);
+    this.repairs = repairs;
+    this.pairsMayExist = repairs.pairsKept() > 0;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new StampedLock();
+    }
+    this.refuseTooLarge = (key, value) -> {
+      throw tooLarge(ItemKeys.idOf(key), value.length, null);
     };
   }
 
@@ -182,17 +235,10 @@ public final class ItemStore implements AutoCloseable {
     try {
       ChronicleMap<String, byte[]> map = null;
       boolean recovered = false;
+      ItemsLayout.Repairs repairs;
       long held;
       try {
-        ChronicleMapBuilder<String, byte[]> builder = ChronicleMapBuilder
-            .of(String.class, byte[].class)
-            .name("optstore-items")
-            .entries(expectedItems)
-            .averageKeySize(AVERAGE_ID_BYTES)
-            .averageValueSize(averageItemBytes + (double) ItemCodec.HEADER_BYTES)
-            .maxBloatFactor(MAX_BLOAT_FACTOR)
-            .checksumEntries(true)
-            .putReturnsNull(true);
+        ChronicleMapBuilder<String, byte[]> builder = mapBuilder(expectedItems, averageItemBytes);
         Files.deleteIfExists(directory.creatingFile());
         if (Files.notExists(directory.mapFile())) {
           create(directory, builder, expectedItems, averageItemBytes);
@@ -203,7 +249,8 @@ public final class ItemStore implements AutoCloseable {
         } else {
           map = builder.createPersistedTo(directory.mapFile().toFile());
         }
-        held = map.longSize();
+        repairs = ItemsLayout.prepare(map, directory.mapFile(), recovered);
+        held = map.longSize() - 1;
       } catch (Throwable t) {
         if (map != null) {
           map.close();
@@ -211,7 +258,7 @@ public final class ItemStore implements AutoCloseable {
         throw openFailure(directory, recovering, t);
       }
       LOG.info("opened item store {} ({} items)", directory.mapFile(), held);
-      return new ItemStore(directory, map, recovered);
+      return new ItemStore(directory, map, recovered, repairs);
     } catch (RuntimeException | Error e) {
       // a failed clean open leaves nothing to recover; a failed recovery must be tried again
       directory.release(!recovering);
@@ -219,10 +266,26 @@ public final class ItemStore implements AutoCloseable {
     }
   }
 
+  /** The builder of the map: its settings apply when a file is created. */
+  static ChronicleMapBuilder<String, byte[]> mapBuilder(long expectedItems, int averageItemBytes) {
+    return ChronicleMapBuilder
+        .of(String.class, byte[].class)
+        .name("optstore-items")
+        .entries(expectedItems)
+        .averageKeySize(AVERAGE_KEY_BYTES)
+        .averageValueSize(averageItemBytes + (double) ItemCodec.HEADER_BYTES)
+        .maxBloatFactor(MAX_BLOAT_FACTOR)
+        .checksumEntries(true)
+        .putReturnsNull(true)
+        .removeReturnsNull(true);
+  }
+
   private static void create(ItemsDirectory directory, ChronicleMapBuilder<String, byte[]> builder,
       long expectedItems, int averageItemBytes) throws IOException {
     Path creating = directory.creatingFile();
-    builder.createPersistedTo(creating.toFile()).close();
+    try (ChronicleMap<String, byte[]> map = builder.createPersistedTo(creating.toFile())) {
+      ItemsLayout.initialise(map);
+    }
     // the rename publishes the file: it must be whole on disk first, even after a power loss
     try (FileChannel channel = FileChannel.open(creating, StandardOpenOption.WRITE)) {
       channel.force(true);
@@ -242,14 +305,15 @@ public final class ItemStore implements AutoCloseable {
     AtomicInteger corruptions = new AtomicInteger();
     ChronicleHashCorruption.Listener listener = c -> {
       if (corruptions.incrementAndGet() <= MAX_CORRUPTIONS_LOGGED) {
-        LOG.warn("recovering {}: segment {}: {}", file, c.segmentIndex(), c.message(),
-            c.exception());
+        // Chronicle's message quotes the key, whose slot character is a control character
+        LOG.warn("recovering {}: segment {}: {}", file, c.segmentIndex(),
+            ItemKeys.printable(String.valueOf(c.message()), Integer.MAX_VALUE), c.exception());
       }
     };
     // false: take the configuration from the file's own header, which is right even when the
     // sizing passed to open() differs from the one the file was created with
     ChronicleMap<String, byte[]> map = builder.recoverPersistedTo(file.toFile(), false, listener);
-    LOG.warn("recovered item store {}: {} items held, {} corruption(s) repaired{}", file,
+    LOG.warn("recovered item store {}: {} map entries held, {} corruption(s) repaired{}", file,
         map.longSize(), corruptions.get(),
         corruptions.get() == 0 ? "" : " (entries cut off mid-write are dropped)");
     return map;
@@ -295,13 +359,47 @@ public final class ItemStore implements AutoCloseable {
   public void put(String id, Map<String, ?> item) {
     checkId(id);
     byte[] value = ItemCodec.encode(id, item);
+    String key0 = ItemKeys.slotKey(id, 0);
+    String key1 = ItemKeys.slotKey(id, 1);
     Lock lock = enter();
+    StampedLock stripe = stripe(id);
+    long stamp = stripe.writeLock();
+    boolean reading = true;
     try {
-      map.safePut(id, value, refuseTooLarge);
+      byte[] copy0 = map.get(key0);
+      byte[] copy1 = map.get(key1);
+      reading = false;
+      int current = currentSlot(id, copy0, copy1);
+      long generation = current < 0 ? 1
+          : ItemCodec.generation(current == 0 ? copy0 : copy1) + 1;
+      ItemCodec.setGeneration(id, value, generation);
+      // the current copy is never touched before the new one is whole: a crash in between
+      // leaves the id with its old item
+      boolean toSlot0 = current != 0;
+      map.safePut(toSlot0 ? key0 : key1, value, refuseTooLarge);
+      if ((toSlot0 ? copy1 : copy0) != null) {
+        removeOlderCopy(id, toSlot0 ? key1 : key0);
+      }
     } catch (RuntimeException e) {
+      if (!reading && !(e instanceof InvalidArgumentException)) {
+        pairsMayExist = true; // the new copy may be written and the old one still there
+      }
       throw failure("put", id, value.length, e);
     } finally {
+      stripe.unlockWrite(stamp);
       lock.unlock();
+    }
+  }
+
+  /** Removes the superseded copy after a put; the put has taken effect whatever happens here. */
+  private void removeOlderCopy(String id, String key) {
+    try {
+      map.remove(key);
+    } catch (RuntimeException e) {
+      pairsMayExist = true;
+      LOG.warn("put of item '{}' in {}: the new copy is written but removing the older one failed"
+          + " ({}); reads return the new copy, and the older one goes with the next put of this id"
+          + " or the next recovery", printable(id), mapFile, e.toString());
     }
   }
 
@@ -318,13 +416,84 @@ public final class ItemStore implements AutoCloseable {
     byte[] bytes;
     Lock lock = enter();
     try {
-      bytes = map.get(id);
+      bytes = readCurrent(id);
     } catch (RuntimeException e) {
       throw failure("get", id, -1, e);
     } finally {
       lock.unlock();
     }
     return bytes == null ? Optional.empty() : Optional.of(ItemCodec.decode(id, bytes, mapFile));
+  }
+
+  /**
+   * The stored bytes of the id's current copy, or null when it has none. The slots are read
+   * without a lock and the stripe's stamp is validated after; when a put or delete of an id of the
+   * same stripe ran meanwhile, they are read again under the stripe's read lock. Slot 1 is only
+   * looked at when slot 0 is empty or {@link #pairsMayExist}.
+   */
+  private byte[] readCurrent(String id) {
+    String key0 = ItemKeys.slotKey(id, 0);
+    StampedLock stripe = stripe(id);
+    long stamp = stripe.tryOptimisticRead();
+    if (stamp != 0) {
+      byte[] copy0 = map.get(key0);
+      if (copy0 != null && !pairsMayExist) {
+        if (stripe.validate(stamp)) {
+          return copy0;
+        }
+      } else {
+        byte[] copy1 = map.get(ItemKeys.slotKey(id, 1));
+        if (stripe.validate(stamp)) {
+          return pick(id, copy0, copy1);
+        }
+      }
+    }
+    stamp = stripe.readLock();
+    try {
+      return pick(id, map.get(key0), map.get(ItemKeys.slotKey(id, 1)));
+    } finally {
+      stripe.unlockRead(stamp);
+    }
+  }
+
+  /**
+   * The copy to read of the two an id's slots hold. At rest only one is there; both are there
+   * only after a put whose older copy could not be removed, or, until the next open repairs it,
+   * after a crash.
+   */
+  private byte[] pick(String id, byte[] copy0, byte[] copy1) {
+    if (copy0 == null) {
+      return copy1;
+    }
+    if (copy1 == null) {
+      return copy0;
+    }
+    int current = currentSlot(id, copy0, copy1);
+    if (current < 0) {
+      // both damaged: decoding the one claiming the higher generation reports it
+      return ItemCodec.generation(copy0) >= ItemCodec.generation(copy1) ? copy0 : copy1;
+    }
+    byte[] chosen = current == 0 ? copy0 : copy1;
+    byte[] other = current == 0 ? copy1 : copy0;
+    if (!ItemCodec.isIntact(id, other)) {
+      LOG.warn("item '{}' in {} has a copy that fails its CRC32C; the intact copy (generation {})"
+          + " is returned, and the next put of this id replaces the damaged one", printable(id),
+          mapFile, ItemCodec.generation(chosen));
+    }
+    return chosen;
+  }
+
+  /**
+   * The slot of the id's current copy: of the copies present that pass their CRC32C, the one of
+   * the higher generation; -1 when there is none.
+   */
+  static int currentSlot(String id, byte[] copy0, byte[] copy1) {
+    boolean intact0 = copy0 != null && ItemCodec.isIntact(id, copy0);
+    boolean intact1 = copy1 != null && ItemCodec.isIntact(id, copy1);
+    if (intact0 && intact1) {
+      return ItemCodec.generation(copy0) >= ItemCodec.generation(copy1) ? 0 : 1;
+    }
+    return intact0 ? 0 : intact1 ? 1 : -1;
   }
 
   /**
@@ -335,12 +504,32 @@ public final class ItemStore implements AutoCloseable {
    */
   public boolean delete(String id) {
     checkId(id);
+    String key0 = ItemKeys.slotKey(id, 0);
+    String key1 = ItemKeys.slotKey(id, 1);
     Lock lock = enter();
+    StampedLock stripe = stripe(id);
+    long stamp = stripe.writeLock();
     try {
-      return map.remove(id) != null;
+      byte[] copy0 = map.get(key0);
+      byte[] copy1 = map.get(key1);
+      if (copy0 == null && copy1 == null) {
+        return false;
+      }
+      // the older copy first: a crash in between leaves the current item, never an older one
+      boolean slot0First = currentSlot(id, copy0, copy1) == 1;
+      byte[] first = slot0First ? copy0 : copy1;
+      byte[] second = slot0First ? copy1 : copy0;
+      if (first != null) {
+        map.remove(slot0First ? key0 : key1);
+      }
+      if (second != null) {
+        map.remove(slot0First ? key1 : key0);
+      }
+      return true;
     } catch (RuntimeException e) {
       throw failure("delete", id, -1, e);
     } finally {
+      stripe.unlockWrite(stamp);
       lock.unlock();
     }
   }
@@ -417,7 +606,7 @@ public final class ItemStore implements AutoCloseable {
     int i = from;
     try {
       for (; i < to; i++) {
-        found[i] = map.get(ids[i]);
+        found[i] = readCurrent(ids[i]);
       }
     } catch (RuntimeException e) {
       throw failure("get", ids[i], -1, e);
@@ -432,13 +621,15 @@ public final class ItemStore implements AutoCloseable {
   }
 
   /**
-   * @return how many items the store holds
+   * @return how many items the store holds; exact when no put or delete runs at the same time
+   *     (one that does may be counted twice or not at all)
    * @throws StoreClosedException after {@link #close()}
    */
   public long size() {
     Lock lock = enter();
     try {
-      return map.longSize();
+      // less the layout entry
+      return map.longSize() - 1;
     } catch (RuntimeException e) {
       throw failure("size", null, -1, e);
     } finally {
@@ -447,8 +638,9 @@ public final class ItemStore implements AutoCloseable {
   }
 
   /**
-   * Waits for calls in progress, closes the map, removes the open marker and releases the
-   * directory. Idempotent. If the map fails to close, the marker stays and the next open recovers.
+   * Waits for calls in progress, closes the map, forces the map file to disk, removes the open
+   * marker and releases the directory. Idempotent. If the map fails to close or to reach the disk,
+   * the marker stays and the next open recovers.
    */
   @Override
   public void close() {
@@ -461,9 +653,15 @@ public final class ItemStore implements AutoCloseable {
       closed = true;
       boolean clean = false;
       try {
+        // a clean open neither walks the map nor looks at slot 1 when slot 0 is filled: ids with
+        // two copies must go first, or the marker stays so that the next open walks the map
+        boolean oneCopyEach = !pairsMayExist || removeSupersededCopies();
         map.close();
-        clean = true;
-      } catch (RuntimeException e) {
+        // closing unmaps the file but writes nothing back: until this force, a power loss could
+        // leave a torn map that the next open, finding no marker, would not recover
+        directory.forceMapFile();
+        clean = oneCopyEach;
+      } catch (RuntimeException | IOException e) {
         LOG.warn("closing the item store map {} failed ({}); the next open will recover it",
             mapFile, e.toString());
       } finally {
@@ -475,9 +673,34 @@ public final class ItemStore implements AutoCloseable {
     }
   }
 
+  /** @return whether every id is left with at most one copy */
+  private boolean removeSupersededCopies() {
+    try {
+      if (ItemsLayout.removeSupersededCopies(map, mapFile).pairsKept() == 0) {
+        return true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("closing the item store {}: removing the older copies of interrupted puts failed"
+          + " ({})", mapFile, e.toString());
+    }
+    LOG.warn("closing the item store {} with ids that have two copies; the next open will recover"
+        + " it", mapFile);
+    return false;
+  }
+
   /** Whether this open had to recover the map after an unclean shutdown. */
   boolean recoveredOnOpen() {
     return recovered;
+  }
+
+  /** What this open repaired in the map's layout. */
+  ItemsLayout.Repairs repairsOnOpen() {
+    return repairs;
+  }
+
+  private StampedLock stripe(String id) {
+    int h = id.hashCode();
+    return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
   }
 
   private Lock enter() {
@@ -536,14 +759,8 @@ public final class ItemStore implements AutoCloseable {
     }
   }
 
-  /** The id with control characters shown as '?', for messages. */
   private static String printable(String id) {
-    StringBuilder b = new StringBuilder(Math.min(id.length(), 60));
-    for (int i = 0; i < id.length() && i < 60; i++) {
-      char c = id.charAt(i);
-      b.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return id.length() > 60 ? b + "..." : b.toString();
+    return ItemKeys.printable(id, 60);
   }
 
   private static void checkId(String id) {

@@ -125,6 +125,16 @@ final class ItemsDirectory implements AutoCloseable {
     return previousMarker;
   }
 
+  /**
+   * Forces the map file's contents to disk (fsync): pages written through a mapping, even one
+   * already unmapped, are in the operating system's cache until then.
+   */
+  void forceMapFile() throws IOException {
+    try (FileChannel channel = FileChannel.open(mapFile(), StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
   /** Forces the directory's entries (a rename, a deletion) to disk, where the platform can. */
   void syncDirectory() {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,8 @@ public final class RecordFrames {
     private final TimeValues times;
     private final int batchRows;
     private final String time;
+    // records are read once, in order, through their iterator: get(i) is O(i) on a LinkedList
+    private final Iterator<? extends Map<String, ?>> rows;
     private int pos;
 
     RecordStream(List<? extends Map<String, ?>> records, Schema schema, TimeValues times,
@@ -206,6 +209,7 @@ public final class RecordFrames {
       this.times = times;
       this.batchRows = batchRows;
       this.time = schema.timeColumn().orElse(null);
+      this.rows = records.iterator();
     }
 
     @Override
@@ -229,7 +233,7 @@ public final class RecordFrames {
         b[c] = ColumnBuilder.of(schema.field(c).type(), n);
       }
       for (int i = 0; i < n; i++) {
-        Map<String, ?> rec = records.get(pos + i);
+        Map<String, ?> rec = rows.next();
         for (int c = 0; c < b.length; c++) {
           String name = schema.field(c).name();
           Object v = rec.get(name);

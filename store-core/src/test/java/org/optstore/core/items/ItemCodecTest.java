@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.optstore.CorruptDataException;
 import org.optstore.InvalidArgumentException;
@@ -223,5 +224,81 @@ class ItemCodecTest {
         .isInstanceOf(CorruptDataException.class);
     assertThatThrownBy(() -> ItemCodec.decode("a", new byte[0], FILE))
         .isInstanceOf(CorruptDataException.class);
+  }
+
+  /** The stored form the single-copy layout wrote: format 1, CRC32C, Smile; no generation. */
+  static byte[] singleCopyLayoutBytes(String id, Map<String, Object> item) {
+    byte[] current = ItemCodec.encode(id, item);
+    byte[] smile = Arrays.copyOfRange(current, ItemCodec.HEADER_BYTES, current.length);
+    byte[] old = new byte[5 + smile.length];
+    old[0] = 1;
+    System.arraycopy(smile, 0, old, 5, smile.length);
+    CRC32C crc = new CRC32C();
+    for (int i = 0; i < id.length(); i++) {
+      crc.update(id.charAt(i) >>> 8);
+      crc.update(id.charAt(i));
+    }
+    crc.update(old, 0, 1);
+    crc.update(old, 5, smile.length);
+    int value = (int) crc.getValue();
+    old[1] = (byte) (value >>> 24);
+    old[2] = (byte) (value >>> 16);
+    old[3] = (byte) (value >>> 8);
+    old[4] = (byte) value;
+    return old;
+  }
+
+  @Test
+  void theGenerationIsSealedIntoTheChecksumAndReadBack() {
+    Map<String, Object> item = Map.of("v", 1);
+    byte[] bytes = ItemCodec.encode("g", item);
+    assertThat(ItemCodec.generation(bytes)).isZero();
+    assertThat(ItemCodec.isIntact("g", bytes)).isTrue();
+
+    for (long generation : new long[] {1, 2, 255, 256, 1L << 40, Long.MAX_VALUE}) {
+      ItemCodec.setGeneration("g", bytes, generation);
+      assertThat(ItemCodec.generation(bytes)).isEqualTo(generation);
+      assertThat(ItemCodec.isIntact("g", bytes)).isTrue();
+      assertThat(ItemCodec.decode("g", bytes, FILE)).isEqualTo(Map.of("v", 1L));
+    }
+    // a generation changed without sealing it again is caught like any other damage
+    bytes[ItemCodec.HEADER_BYTES - 1] ^= 1;
+    assertThat(ItemCodec.isIntact("g", bytes)).isFalse();
+    assertThatThrownBy(() -> ItemCodec.decode("g", bytes, FILE))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("CRC32C");
+  }
+
+  @Test
+  void theSingleCopyFormatIsReadAsGenerationZero() {
+    Map<String, Object> item = Map.of("price", 101.25, "symbol", "SYM042", "n", List.of(1, 2));
+    byte[] old = singleCopyLayoutBytes("tick", item);
+
+    assertThat(ItemCodec.generation(old)).isZero();
+    assertThat(ItemCodec.isIntact("tick", old)).isTrue();
+    assertThat(ItemCodec.isIntact("tock", old)).isFalse();
+    assertThat(ItemCodec.decode("tick", old, FILE))
+        .isEqualTo(Map.of("price", 101.25, "symbol", "SYM042", "n", List.of(1L, 2L)));
+    old[old.length - 1] ^= 2;
+    assertThat(ItemCodec.isIntact("tick", old)).isFalse();
+    assertThatThrownBy(() -> ItemCodec.decode("tick", old, FILE))
+        .isInstanceOf(CorruptDataException.class).hasMessageContaining("'tick'");
+  }
+
+  @Test
+  void bytesInNoKnownFormatHaveNoGenerationAndAreNotIntact() {
+    byte[] good = ItemCodec.encode("a", Map.of("v", "text"));
+    for (byte[] bad : new byte[][] {new byte[0], Arrays.copyOf(good, ItemCodec.HEADER_BYTES + 3),
+        withFirst(good, (byte) 0), withFirst(good, (byte) 3), withFirst(good, (byte) -1)}) {
+      assertThat(ItemCodec.generation(bad)).isEqualTo(-1);
+      assertThat(ItemCodec.isIntact("a", bad)).isFalse();
+      assertThatThrownBy(() -> ItemCodec.decode("a", bad, FILE))
+          .isInstanceOf(CorruptDataException.class).hasMessageContaining("not in a known format");
+    }
+  }
+
+  private static byte[] withFirst(byte[] bytes, byte first) {
+    byte[] copy = bytes.clone();
+    copy[0] = first;
+    return copy;
   }
 }

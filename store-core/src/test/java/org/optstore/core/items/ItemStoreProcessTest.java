@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ItemStoreProcessTest {
   static final long EXPECTED_ITEMS = 20_000;
   static final int AVERAGE_ITEM_BYTES = 160;
-  /** Commits the parent waits to see before it kills the writer. */
-  private static final int COMMITS_BEFORE_KILL = 1_500;
+  /** Steps the parent waits to see before it kills the writer. */
+  private static final int COMMITS_BEFORE_KILL = 200;
+  /** Writers killed one after the other on the same store. */
+  private static final int KILLS = 3;
 
   @TempDir
   Path tmp;
@@ -31,6 +33,8 @@ class ItemStoreProcessTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:+UseSerialGC");
+    // C1 only: a child lives a few seconds, mostly starting Chronicle, which C2 only slows down
+    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -60,21 +64,24 @@ class ItemStoreProcessTest {
     return lines;
   }
 
-  @Test
-  void committedItemsSurviveAKillMidWritesAndTheNextOpenRecovers() throws Exception {
-    Path dir = tmp.resolve("items");
-    Path stderr = tmp.resolve("writer.err");
-    Process writer = child(ChronicleJvmOptions.OPTIONS, stderr, "write", dir.toString()).start();
-    long lastReported = -1;
+  /**
+   * Starts a writer on {@code dir} from step {@code first}, kills it once it has reported {@link
+   * #COMMITS_BEFORE_KILL} steps, and returns the last step it reported.
+   */
+  private long killWriterMidWrites(Path dir, long first, Path stderr) throws Exception {
+    Process writer = child(ChronicleJvmOptions.OPTIONS, stderr, "write", dir.toString(),
+        Long.toString(first)).start();
+    long lastReported = first - 1;
     boolean killed = false;
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("committed ")) {
           lastReported = Long.parseLong(line.substring("committed ".length()));
-          if (lastReported + 1 >= COMMITS_BEFORE_KILL) {
-            // the writer is mid-loop: SIGKILL lands inside some put; destroying also closes
-            // our end of its stdout, so later lines are not read (the counter covers them)
+          if (lastReported + 1 - first >= COMMITS_BEFORE_KILL) {
+            // the writer is mid-loop: SIGKILL lands inside some put, most likely an overwrite of
+            // a hot id; destroying also closes our end of its stdout, so later lines are not
+            // read (the counter covers them)
             writer.destroyForcibly();
             killed = true;
             break;
@@ -85,37 +92,77 @@ class ItemStoreProcessTest {
       writer.destroyForcibly();
       assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(killed).as("the writer reported %d commits before it ended; stderr:%n%s",
-        lastReported + 1, Files.readString(stderr)).isTrue();
+    assertThat(killed).as("the writer reported %d steps before it ended; stderr:%n%s",
+        lastReported + 1 - first, Files.readString(stderr)).isTrue();
     // 137 = 128 + SIGKILL: the writer died in its loop, not by running out of work
     assertThat(writer.exitValue()).isEqualTo(137);
     assertThat(dir.resolve(ItemsDirectory.OPEN_MARKER)).exists();
     // the writer ran with exactly the options the InvalidConfigException prints: they suffice
     assertThat(Files.readString(stderr)).doesNotContain("ERROR").doesNotContain("WARN")
         .doesNotContain("Exception");
+    return lastReported;
+  }
 
-    try (ItemStore store = ItemStore.open(dir, EXPECTED_ITEMS, AVERAGE_ITEM_BYTES)) {
-      assertThat(store.recoveredOnOpen()).isTrue();
-      // The counter is overwritten on every step; an overwrite cut off by the kill loses the
-      // entry (Chronicle drops an entry whose checksum fails), so it may be absent, never wrong.
-      Optional<Map<String, Object>> counter = store.get("counter");
-      long last = counter.map(c -> (Long) c.get("last")).orElse(lastReported);
-      assertThat(last).isGreaterThanOrEqualTo(lastReported);
-      // everything reported is there, and so is everything put before the counter's value
-      for (long i = 0; i <= last; i++) {
-        assertThat(store.get("item-" + i)).as("item-%d", i).contains(ItemStoreTest.item(i));
+  /**
+   * Checks a store recovered after a kill: every step up to the counter's is whole, the step in
+   * flight is partly there in put order, and every overwritten id holds its old or its new value.
+   *
+   * @return the last step the counter records
+   */
+  private static long checkAfterKill(ItemStore store, long lastReported, int kill) {
+    // the counter is overwritten on every step: an overwrite cut off by the kill must leave its
+    // old value, so it is never absent
+    Optional<Map<String, Object>> counter = store.get("counter");
+    assertThat(counter).as("kill %d: the counter", kill).isPresent();
+    long last = (Long) counter.get().get("last");
+    assertThat(last).isGreaterThanOrEqualTo(lastReported);
+    for (long i = 0; i <= last; i++) {
+      assertThat(store.get("item-" + i)).as("kill %d: item-%d", kill, i)
+          .contains(ItemStoreTest.item(i));
+    }
+    // step last + 1 was in flight: its item first, then the hot ids in order, then the counter
+    Optional<Map<String, Object>> next = store.get("item-" + (last + 1));
+    next.ifPresent(item -> assertThat(item).isEqualTo(ItemStoreTest.item(last + 1)));
+    assertThat(store.get("item-" + (last + 2))).isEmpty();
+    boolean oldSeen = false;
+    for (int h = 0; h < ItemStoreChild.HOT_IDS; h++) {
+      Optional<Map<String, Object>> hot = store.get("hot-" + h);
+      assertThat(hot).as("kill %d: hot-%d, overwritten on every step, is never absent", kill, h)
+          .isPresent();
+      Map<String, Object> old = ItemStoreChild.hot(h, last);
+      Map<String, Object> updated = ItemStoreChild.hot(h, last + 1);
+      assertThat(hot.get()).as("kill %d: hot-%d holds step %d's or step %d's value", kill, h,
+          last, last + 1).isIn(old, updated);
+      if (hot.get().equals(updated)) {
+        assertThat(next).as("kill %d: hot-%d is from step %d, whose item comes first", kill, h,
+            last + 1).isPresent();
+        assertThat(oldSeen).as("kill %d: hot-%d is new but an earlier hot id is old", kill, h)
+            .isFalse();
+      } else {
+        oldSeen = true;
       }
-      // at most the one put that the kill interrupted follows, and then it is whole
-      Optional<Map<String, Object>> next = store.get("item-" + (last + 1));
-      next.ifPresent(item -> assertThat(item).isEqualTo(ItemStoreTest.item(last + 1)));
-      assertThat(store.get("item-" + (last + 2))).isEmpty();
-      assertThat(store.size())
-          .isEqualTo(last + 1 + (counter.isPresent() ? 1 : 0) + (next.isPresent() ? 1 : 0));
+    }
+    assertThat(store.size())
+        .isEqualTo(last + 1 + (next.isPresent() ? 1 : 0) + ItemStoreChild.HOT_IDS + 1);
+    return last;
+  }
 
-      store.put("after-recovery", Map.of("ok", true));
+  @Test
+  void overwritesCutOffByKillsLeaveTheOldOrTheNewItemAndCommittedItemsSurvive() throws Exception {
+    Path dir = tmp.resolve("items");
+    long first = 0;
+    for (int kill = 0; kill < KILLS; kill++) {
+      long lastReported = killWriterMidWrites(dir, first, tmp.resolve("writer-" + kill + ".err"));
+      try (ItemStore store = ItemStore.open(dir, EXPECTED_ITEMS, AVERAGE_ITEM_BYTES)) {
+        assertThat(store.recoveredOnOpen()).isTrue();
+        first = checkAfterKill(store, lastReported, kill) + 1;
+      }
+      // the next writer continues from the step after the counter's, on the recovered store
     }
     try (ItemStore store = ItemStore.open(dir, EXPECTED_ITEMS, AVERAGE_ITEM_BYTES)) {
       assertThat(store.recoveredOnOpen()).isFalse();
+      assertThat(store.get("counter")).contains(Map.of("last", first - 1));
+      store.put("after-recovery", Map.of("ok", true));
       assertThat(store.get("after-recovery")).contains(Map.of("ok", true));
     }
   }

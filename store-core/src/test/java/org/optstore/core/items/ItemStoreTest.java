@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -406,6 +407,72 @@ class ItemStoreTest {
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
       }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void readsRacingOverwritesNeverFindAnItemMissingOrMixed() throws Exception {
+    // a put writes the new copy and then removes the old one: no read may fall between the two
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    int ids = 40;
+    int rounds = 300;
+    try (ItemStore store = openSmall(tmp.resolve("items"))) {
+      List<String> all = new ArrayList<>();
+      for (int k = 0; k < ids; k++) {
+        store.put("hot-" + k, Map.of("k", k, "round", 0, "pad", "p".repeat(k * 10)));
+        all.add("hot-" + k);
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicInteger writersLeft = new AtomicInteger(2);
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int writer = w;
+        futures.add(pool.submit(() -> {
+          start.await();
+          try {
+            for (int round = 1; round <= rounds; round++) {
+              for (int k = writer; k < ids; k += 2) {
+                store.put("hot-" + k, Map.of("k", k, "round", round,
+                    "pad", "p".repeat((k * 10 + round) % 400)));
+              }
+            }
+          } finally {
+            writersLeft.decrementAndGet();
+          }
+          return rounds;
+        }));
+      }
+      for (int r = 0; r < 2; r++) {
+        int reader = r;
+        futures.add(pool.submit(() -> {
+          start.await();
+          Random random = new Random(reader);
+          int reads = 0;
+          while (writersLeft.get() > 0 || reads == 0) {
+            if (reader == 0) {
+              int k = random.nextInt(ids);
+              Map<String, Object> got = store.get("hot-" + k).orElseThrow(
+                  () -> new AssertionError("hot-" + k + " was missing during an overwrite"));
+              assertThat(got.get("k")).isEqualTo((long) k);
+              long round = (Long) got.get("round");
+              assertThat(got.get("pad")).isEqualTo("p".repeat(
+                  round == 0 ? k * 10 : (int) ((k * 10 + round) % 400)));
+            } else {
+              assertThat(store.batchGet(all, 7, Runnable::run).keySet())
+                  .containsExactlyElementsOf(all);
+            }
+            reads++;
+          }
+          return reads;
+        }));
+      }
+      start.countDown();
+      for (Future<Integer> f : futures) {
+        assertThat(f.get(120, TimeUnit.SECONDS)).isPositive();
+      }
+      assertThat(store.size()).isEqualTo(ids);
     } finally {
       pool.shutdownNow();
     }

@@ -1,0 +1,6 @@
+/**
+ * Internal to store-core: the format registry and its fallback chain. Types here are public only so that the engine's other packages
+ * can use them; they are not API and may change in any release. Use {@link
+ * org.optstore.core.DataStores} and {@link org.optstore.core.StoreConfig}.
+ */
+package org.optstore.core.format;
