@@ -275,15 +275,6 @@ public final class ReadCache {
   }
 
   /**
-   * One column of one block through the cache.
-   *
-   * @param e the reader entry (leased by the caller)
-   * @param pos the block's position in the entry's index
-   * @param column the column
-   * @param type its type in the dataset's schema
-   * @return the block's values
-   */
-  /**
    * The admission rule (see the class comment): whether a read of these blocks and columns goes
    * through the cache. When it does not, its blocks are remembered so that the next read asking
    * for them is admitted.
@@ -334,6 +325,15 @@ public final class ReadCache {
     }
   }
 
+  /**
+   * One column of one block through the cache.
+   *
+   * @param e the reader entry (leased by the caller)
+   * @param pos the block's position in the entry's index
+   * @param column the column
+   * @param type its type in the dataset's schema
+   * @return the block's values
+   */
   Column block(ReaderEntry e, int pos, String column, ColumnType type) {
     BlockKey k = new BlockKey(e, column, e.blockIds[pos]);
     CachedBlock b = blocks.get(k, key -> load(e, pos, column, type, key));
