@@ -22,17 +22,19 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -jar benchmarks/target/benchmarks.jar                # JMH's own runner, any options
  * java -cp benchmarks/target/benchmarks.jar org.optstore.benchmarks.Compare \
  *     [--rows 10000000] [--formats parquet,serial,hdf5] [--cache warm,nodata] [--first]
- *     [--no-duckdb] [--iterations 5] [--quick] [--prof gc]
+ *     [--no-duckdb] [--raw-copy] [--iterations 5] [--quick] [--prof gc]
  * </pre>
  *
  * {@code --cache} takes the modes of {@link StoreBenchmark} ({@code warm}, {@code nodata},
  * {@code off}); {@code --first} adds the first R0 and R3 after the store opened (cache cold, JIT
- * warm); {@code --prof} adds a JMH profiler (e.g. {@code gc} for allocation per operation, which
- * the load of a shared machine does not skew). The defaults take 10-20 minutes on two cores.
+ * warm); {@code --raw-copy} adds W with the store's default raw Avro copy ("W raw"; W itself
+ * writes none, as DuckDB); {@code --prof} adds a JMH profiler (e.g. {@code gc} for allocation
+ * per operation, which the load of a shared machine does not skew). The defaults take 10-20
+ * minutes on two cores.
  */
 public final class Compare {
-  private static final List<String> QUERIES = List.of("W", "R0", "R1", "R2", "R3", "R0 first",
-      "R3 first");
+  private static final List<String> QUERIES = List.of("W", "W raw", "R0", "R1", "R2", "R3",
+      "R0 first", "R3 first");
 
   private Compare() {}
 
@@ -55,6 +57,8 @@ public final class Compare {
         .param("rows", rows)
         .param("format", formats)
         .param("cache", caches)
+        .param("rawCopy", opt.containsKey("raw-copy") ? new String[] {"false", "true"}
+            : new String[] {"false"})
         .measurementIterations(iterations)
         .forks(1);
     if (duck) {
@@ -81,7 +85,8 @@ public final class Compare {
         throw new IllegalArgumentException("unexpected argument '" + a + "'");
       }
       String key = a.substring(2);
-      if (key.equals("quick") || key.equals("first") || key.equals("no-duckdb")) {
+      if (key.equals("quick") || key.equals("first") || key.equals("no-duckdb")
+          || key.equals("raw-copy")) {
         m.put(key, "true");
       } else if (i + 1 < args.length) {
         m.put(key, args[++i]);
@@ -100,7 +105,8 @@ public final class Compare {
         s.add(it.getPrimaryResult().getScore());
       }
       double[] v = s.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double med = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      int n = v.length;
+      double med = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
       return new Stat(med, v[0], v[v.length - 1]);
     }
 
@@ -131,7 +137,8 @@ public final class Compare {
       String format = rr.getParams().getParam("format");
       if (bench.contains("Write")) {
         for (String c : caches) {
-          stats.put("optstore " + format + " " + c + "|W", st); // W keeps no cache
+          String w = "true".equals(rr.getParams().getParam("rawCopy")) ? "W raw" : "W";
+          stats.put("optstore " + format + " " + c + "|" + w, st); // W keeps no cache
         }
         continue;
       }
@@ -181,7 +188,7 @@ public final class Compare {
       sb.append(String.format("%-26s", s));
       for (String q : queries) {
         Stat st = stats.get(s + "|" + q);
-        Stat base = stats.get("duckdb jdbc|" + q.replace(" first", ""));
+        Stat base = stats.get("duckdb jdbc|" + q.replace(" first", "").replace(" raw", ""));
         sb.append(String.format("%24s", st == null || base == null ? "-"
             : String.format("%.3fx", st.median / base.median)));
       }

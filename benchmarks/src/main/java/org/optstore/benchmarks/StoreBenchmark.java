@@ -200,6 +200,10 @@ public class StoreBenchmark {
     @Param({"10000000"})
     public long rows;
 
+    /** Whether the store also writes the raw Avro copy (the store's default; DuckDB has none). */
+    @Param({"false"})
+    public boolean rawCopy;
+
     private List<Frame> batches;
     private Path dir;
     private DataStore store;
@@ -217,7 +221,7 @@ public class StoreBenchmark {
     @Setup(Level.Invocation)
     public void setup() throws IOException {
       dir = Files.createTempDirectory("optstore-bench-w-");
-      store = DataStores.open(config(dir, format, "warm"));
+      store = DataStores.open(config(dir, format, "warm").toBuilder().rawCopy(rawCopy).build());
     }
 
     @TearDown(Level.Invocation)
