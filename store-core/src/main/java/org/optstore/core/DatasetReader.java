@@ -356,7 +356,7 @@ final class DatasetReader {
   }
 
   private Frame readFile(CachedReader r, Manifest m, BoundQuery q) {
-    if (r.readsBlocks()) {
+    if (r.admits(q)) {
       Frame f;
       try {
         f = r.read(q);
@@ -379,7 +379,7 @@ final class DatasetReader {
   /** The version's batches; the lease is returned when the stream is closed (or fails here). */
   private FrameStream scanFile(CachedReader r, Manifest m, BoundQuery q) {
     try {
-      if (r.readsBlocks()) {
+      if (r.admits(q)) {
         return ResultRefiner.refine(r.stream(q, SCAN_BATCH_ROWS), q, Set.of(), m.timeSorted());
       }
       FormatReader fr = r.reader();

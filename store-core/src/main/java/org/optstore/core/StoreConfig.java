@@ -340,7 +340,7 @@ public final class StoreConfig {
     }
 
     /**
-     * @param entries the most datasets the cache holds (0 disables caching)
+     * @param entries the most datasets the cache holds (0 disables caching, open readers included)
      * @return this
      */
     public Builder cacheMaxEntries(int entries) {
@@ -354,7 +354,8 @@ public final class StoreConfig {
     }
 
     /**
-     * @param bytes the most bytes the cache holds (0 disables caching)
+     * @param bytes the most bytes of decoded data the cache holds (0 caches no data; open readers
+     *     are still kept, up to {@link #cacheMaxEntries})
      * @return this
      */
     public Builder cacheMaxBytes(long bytes) {

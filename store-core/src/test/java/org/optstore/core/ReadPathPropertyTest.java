@@ -53,15 +53,21 @@ class ReadPathPropertyTest {
 
   @TempDir Path dir;
 
+  /**
+   * @param cacheMode {@code on}; {@code readers} (no data cache: open readers only); {@code off}
+   */
   @ParameterizedTest(name = "{0}, memory mapping {1}, cache {2}")
-  @CsvSource({"testcol, true, true", "testcol, false, false", "testrow, true, true",
-      "serial, true, true", "serial, false, true", "serial, false, false",
-      "testblock, true, true", "testblock, true, false", "hdf5, true, true"})
-  void everyReadPathMatchesTheReference(String format, boolean mmap, boolean cache)
+  @CsvSource({"testcol, true, on", "testcol, false, off", "testrow, true, on",
+      "serial, true, on", "serial, false, on", "serial, false, off", "serial, false, readers",
+      "testblock, true, on", "testblock, true, off", "testblock, true, readers",
+      "hdf5, true, on"})
+  void everyReadPathMatchesTheReference(String format, boolean mmap, String cacheMode)
       throws Exception {
     Random rnd = new Random(SEED ^ format.hashCode() ^ (mmap ? 1 : 0));
+    boolean cache = !cacheMode.equals("off");
     try (DataStore store = TestStores.open(TestStores.config(dir).format(format)
-        .memoryMapping(mmap).cacheMaxBytes(cache ? 64L << 20 : 0).build())) {
+        .memoryMapping(mmap).cacheMaxBytes(cacheMode.equals("on") ? 64L << 20 : 0)
+        .cacheMaxEntries(cache ? 128 : 0).build())) {
       List<String> names = new ArrayList<>();
       List<Frame> frames = new ArrayList<>();
       for (int size : SIZES) {

@@ -154,13 +154,81 @@ class StoreCacheTest {
   }
 
   @Test
-  void zeroCacheBytesTurnTheCacheOffAndReadsStillAgree() {
-    StoreConfig off = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
+  void aFirstReadOfMoreThanAnEighthOfTheCacheIsAnsweredWithoutCachingIt() {
+    // 29 bytes a row; 20,000 rows in blocks of 1,000; the cache admits 200,000 bytes a read
+    try (DataStore s = TestStores.open(config(BlockTestFormat.NAME).cacheMaxBytes(1_600_000)
+        .build())) {
+      Frame f = store(s, "t", 20_000, 0);
+      long decoded = ColumnarTestFormat.BLOCK_READS.get();
+      // one hour: rows 3,000..7,999, five blocks of five columns, 145,000 bytes, cached at once
+      assertThat(s.retrieve("t", hours(1, 2)).frame()).isEqualTo(f.slice(3600, 7200));
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(25);
+      // everything (580,000 bytes): answered by the format, nothing decoded into the cache
+      try (FrameStream all = s.scan("t", Query.all())) {
+        assertThat(all.readAll()).isEqualTo(f);
+      }
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(25);
+      long held = s.cacheStats().bytesHeld();
+      // asked again: cached now, and then answered from memory
+      assertThat(s.retrieve("t").frame()).isEqualTo(f);
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(100);
+      assertThat(s.cacheStats().bytesHeld()).isGreaterThan(held);
+      assertThat(s.retrieve("t", Query.builder().where(Predicates.gt("volume", 9000L)).build())
+          .frame().rowCount()).isEqualTo(countAbove(f, 9000));
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isEqualTo(100);
+    }
+  }
+
+  private static int countAbove(Frame f, long v) {
+    int n = 0;
+    for (int i = 0; i < f.rowCount(); i++) {
+      n += f.longs("volume").get(i) > v ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Test
+  void zeroCacheBytesKeepOpenReadersButDecodeNoBlocks() {
+    StoreConfig noData = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
         "storage_format", BlockTestFormat.NAME, "cache_max_bytes", 0));
-    assertThat(off.cacheMaxBytes()).isZero();
+    assertThat(noData.cacheMaxBytes()).isZero();
     Frame f;
-    try (DataStore s = TestStores.open(off)) {
+    try (DataStore s = TestStores.open(noData)) {
       f = store(s, "t", 5000, 0);
+      long opens = ColumnarTestFormat.OPENS.get();
+      long closes = ColumnarTestFormat.CLOSES.get();
+      long decoded = ColumnarTestFormat.BLOCK_READS.get();
+      for (int i = 0; i < 3; i++) {
+        assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(f.slice(0, 3600));
+      }
+      // one open, kept; every read answered by the format itself, nothing decoded into the cache
+      assertThat(ColumnarTestFormat.OPENS.get() - opens).isEqualTo(1);
+      assertThat(ColumnarTestFormat.CLOSES.get() - closes).isZero();
+      assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isZero();
+      CacheStats st = s.cacheStats();
+      assertThat(st.hitCount()).isEqualTo(2);
+      assertThat(st.missCount()).isEqualTo(1);
+      assertThat(st.bytesHeld()).isZero();
+      assertThat(st.entries()).isEqualTo(1);
+      // a new version replaces the kept reader at once
+      Frame g = store(s, "t", 5000, 7);
+      assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(g.slice(0, 3600 - 7));
+      assertThat(ColumnarTestFormat.OPENS.get() - opens).isEqualTo(2);
+      assertThat(ColumnarTestFormat.CLOSES.get() - closes).isEqualTo(1);
+    }
+    try (DataStore s = TestStores.open(noData.toBuilder().cacheMaxBytes(64L << 20).build())) {
+      assertThat(s.retrieve("t", hours(0, 1)).frame().rowCount()).isEqualTo(3600 - 7);
+      assertThat(s.cacheStats().bytesHeld()).isPositive();
+    }
+  }
+
+  @Test
+  void zeroCacheEntriesTurnTheCacheOffAndReadsStillAgree() {
+    StoreConfig off = StoreConfig.fromMap(Map.of("base_path", dir.resolve("store").toString(),
+        "storage_format", BlockTestFormat.NAME, "cache_size", 0));
+    assertThat(off.cacheMaxEntries()).isZero();
+    try (DataStore s = TestStores.open(off)) {
+      Frame f = store(s, "t", 5000, 0);
       long opens = ColumnarTestFormat.OPENS.get();
       long closes = ColumnarTestFormat.CLOSES.get();
       long decoded = ColumnarTestFormat.BLOCK_READS.get();
@@ -171,10 +239,6 @@ class StoreCacheTest {
       assertThat(ColumnarTestFormat.CLOSES.get() - closes).isEqualTo(3);
       assertThat(ColumnarTestFormat.BLOCK_READS.get() - decoded).isZero();
       assertThat(s.cacheStats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
-    }
-    try (DataStore s = TestStores.open(off.toBuilder().cacheMaxBytes(64L << 20).build())) {
-      assertThat(s.retrieve("t", hours(0, 1)).frame()).isEqualTo(f.slice(0, 3600));
-      assertThat(s.cacheStats().bytesHeld()).isPositive();
     }
   }
 

@@ -44,6 +44,19 @@ public final class CachedReader implements AutoCloseable {
   }
 
   /**
+   * Whether a query should be read through the cached blocks. False when the blocks it needs and
+   * the cache does not hold weigh more than the admission share of the cache (see {@link
+   * ReadCache}) and were not asked for before: the caller then lets the format read the query
+   * itself, and the next read asking for those blocks caches them.
+   *
+   * @param q the bound query
+   * @return whether to call {@link #read} or {@link #stream}
+   */
+  public boolean admits(BoundQuery q) {
+    return readsBlocks && cache.admits(entry, plan(q), q.readSchema());
+  }
+
+  /**
    * The blocks that may hold rows of a query, read through the cache and laid end to end without
    * copying: those whose time bounds overlap the range (two binary searches over the bounds when
    * the blocks are in time order), only as many as a limit needs when there is no predicate.

@@ -35,6 +35,8 @@ final class ReaderEntry {
   /** Whether the blocks' minima and maxima are both non-decreasing (binary search applies). */
   final boolean blocksInTimeOrder;
   final Set<BlockKey> cachedBlocks = ConcurrentHashMap.newKeySet();
+  /** Blocks a read asked for but did not cache (see the admission rule of {@link ReadCache}). */
+  final Set<BlockKey> seenBlocks = ConcurrentHashMap.newKeySet();
   /** Per column, the dictionary whose bytes a cached block of this entry already carries. */
   final Map<String, StringDictionary> chargedDictionaries = new ConcurrentHashMap<>();
   /** Leases held, or -1 once the reader is closed. */

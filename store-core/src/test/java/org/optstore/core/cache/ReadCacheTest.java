@@ -150,6 +150,45 @@ class ReadCacheTest {
   }
 
   @Test
+  void aReadLargerThanAnEighthOfTheCacheIsCachedOnlyWhenAskedAgain() {
+    Frame f = ticks(1000); // 28 bytes a row: ts, price, volume 8 each, symbol codes 4
+    FrameBlockReader fr = new FrameBlockReader(f, 100);
+    ReadCache c = cache(80_000, 8, null); // admits 10,000 new bytes a read
+    BoundQuery all = Query.all().bind(f.schema());
+    BoundQuery small = range(f, 0, 300); // blocks 0-2: 8,400 bytes
+    try (CachedReader r = c.reader(key("a", 1), true, () -> fr)) {
+      assertThat(r.admits(small)).isTrue();
+      assertThat(r.read(small).rowCount()).isEqualTo(300);
+      assertThat(fr.blockReads).hasValue(3 * 4);
+      // everything: 28,000 bytes, of which the 8,400 cached do not count; still too many
+      assertThat(r.admits(all)).isFalse();
+      assertThat(fr.blockReads).hasValue(3 * 4);
+      long held = c.stats().bytesHeld();
+      assertThat(held).isPositive();
+      // asked again: admitted, and only the blocks not cached are decoded
+      assertThat(r.admits(all)).isTrue();
+      assertThat(r.read(all)).isEqualTo(f);
+      assertThat(fr.blockReads).hasValue(10 * 4);
+      assertThat(c.stats().bytesHeld()).isGreaterThan(held);
+      assertThat(r.admits(all)).isTrue();
+      assertThat(r.read(all)).isEqualTo(f);
+      assertThat(fr.blockReads).hasValue(10 * 4);
+      // the remembered blocks belong to this reader entry: another version starts afresh
+    }
+    FrameBlockReader other = new FrameBlockReader(f, 100);
+    try (CachedReader r = c.reader(key("a", 2), true, () -> other)) {
+      assertThat(r.admits(all)).isFalse();
+      assertThat(r.admits(Query.builder().columns("symbol").build().bind(f.schema()))).isTrue();
+    }
+    // a cache without data admits nothing, and says so without remembering anything
+    ReadCache noData = cache(0, 8, null);
+    try (CachedReader r = noData.reader(key("a", 1), true, () -> fr)) {
+      assertThat(r.admits(small)).isFalse();
+      assertThat(r.admits(small)).isFalse();
+    }
+  }
+
+  @Test
   void blocksOutOfTimeOrderAreChosenByOverlapAsTheBinarySearchChoosesSortedOnes() {
     Random rnd = new Random(42);
     for (boolean sorted : new boolean[] {true, false}) {
@@ -479,9 +518,10 @@ class ReadCacheTest {
   }
 
   @Test
-  void zeroBytesOrZeroEntriesTurnTheCacheOff() {
-    for (ReadCache c : List.of(cache(0, 128, null), cache(1L << 20, 0, TTL))) {
+  void zeroEntriesTurnTheCacheOff() {
+    for (ReadCache c : List.of(cache(1L << 20, 0, TTL), cache(0, 0, null))) {
       assertThat(c.enabled()).isFalse();
+      assertThat(c.cachesBlocks()).isFalse();
       FrameBlockReader fr = new FrameBlockReader(ticks(10), 5);
       AtomicInteger opens = new AtomicInteger();
       for (int i = 0; i < 3; i++) {
@@ -495,6 +535,29 @@ class ReadCacheTest {
       assertThat(fr.closes).hasValue(3);
       assertThat(c.stats()).isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0));
     }
+  }
+
+  @Test
+  void zeroBytesKeepOpenReadersButNoBlocks() {
+    ReadCache c = cache(0, 2, null);
+    assertThat(c.enabled()).isTrue();
+    assertThat(c.cachesBlocks()).isFalse();
+    FrameBlockReader fr = new FrameBlockReader(ticks(10), 5);
+    AtomicInteger opens = new AtomicInteger();
+    for (int i = 0; i < 3; i++) {
+      try (CachedReader r = c.reader(key("a", 1), true, counting(fr, opens))) {
+        assertThat(r.reader()).isSameAs(fr);
+        assertThat(r.readsBlocks()).isFalse();
+        assertThatThrownBy(() -> r.read(Query.all().bind(fr.schema())))
+            .isInstanceOf(IllegalStateException.class);
+      }
+    }
+    assertThat(opens).hasValue(1);
+    assertThat(fr.closes).hasValue(0);
+    assertThat(fr.blockReads).hasValue(0);
+    assertThat(c.stats()).isEqualTo(new CacheStats(2, 1, 0, c.stats().totalLoadTimeNanos(), 0, 1));
+    c.close();
+    assertThat(fr.closes).hasValue(1);
   }
 
   @Test
