@@ -35,7 +35,7 @@ import org.optstore.cli.TicksWorkload.Q;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms8g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms8g", "-XX:+AlwaysPreTouch"})
 public class DuckDbBenchmark {
   @Param({"10000000"})
   public long rows;
@@ -184,7 +184,7 @@ public class DuckDbBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Warmup(iterations = 2)
   @Measurement(iterations = 5)
-  @Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms8g"})
+  @Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms8g", "-XX:+AlwaysPreTouch"})
   public static class Write {
     @Param({"10000000"})
     public long rows;
