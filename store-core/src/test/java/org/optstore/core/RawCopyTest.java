@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.CRC32C;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -23,10 +24,13 @@ import org.optstore.DatasetInfo;
 import org.optstore.DoubleColumn;
 import org.optstore.FloatColumn;
 import org.optstore.Frame;
+import org.optstore.FrameStream;
 import org.optstore.IntColumn;
 import org.optstore.LongColumn;
 import org.optstore.NullMask;
 import org.optstore.StringColumn;
+import org.optstore.WriteOptions;
+import org.optstore.core.raw.RawCopyWriter;
 
 /** The raw copy is a standard Avro container file that any Avro reader understands. */
 class RawCopyTest {
@@ -94,6 +98,71 @@ class RawCopyTest {
     Files.delete(base.resolve("optimized/d/1/part-0.tcol"));
     try (DataStore s = TestStores.open(TestStores.config(base).readOnly(true).build())) {
       assertThat(s.retrieve("d").frame()).isEqualTo(f);
+    }
+  }
+
+  @Test
+  void manyBlocksWithNullsNewDictionariesPerBatchAndARowLargerThanABlock() throws Exception {
+    Random rnd = new Random(20261129L);
+    String huge = "x".repeat(3 * RawCopyWriter.BLOCK_BYTES) + "é";
+    List<Frame> batches = new ArrayList<>();
+    long t = 0;
+    for (int b = 0; b < 5; b++) {
+      int n = 30_000 + rnd.nextInt(20_000);
+      long[] ts = new long[n];
+      long[] v = new long[n];
+      double[] d = new double[n];
+      boolean[] vNull = new boolean[n];
+      String[] s = new String[n];
+      for (int i = 0; i < n; i++) {
+        ts[i] = t++;
+        v[i] = rnd.nextLong() >> rnd.nextInt(64);
+        d[i] = rnd.nextGaussian();
+        vNull[i] = rnd.nextInt(10) == 0;
+        s[i] = rnd.nextInt(7) == 0 ? null : "b" + b + "-" + rnd.nextInt(50 + b);
+      }
+      if (b == 3) {
+        s[n / 2] = huge;
+      }
+      batches.add(Frame.builder()
+          .column("ts", LongColumn.timestamps(ts))
+          .column("v", LongColumn.wrap(ColumnType.INT64, v, NullMask.of(vNull)))
+          .column("d", DoubleColumn.of(d))
+          .column("s", StringColumn.of(s))
+          .build());
+    }
+    Frame all = Frame.concat(batches);
+    Path base = dir.resolve("m");
+    try (DataStore st = TestStores.open(TestStores.config(base).build())) {
+      st.store("m", FrameStream.of(batches.get(0).schema(), batches), Map.of(),
+          WriteOptions.builder().timeColumn("ts").build());
+    }
+    Path raw = base.resolve("raw/m/1.avro");
+    java.util.Set<Long> blocks = new java.util.HashSet<>();
+    int row = 0;
+    try (DataFileReader<GenericRecord> r = new DataFileReader<>(new File(raw.toString()),
+        new GenericDatumReader<>())) {
+      GenericRecord rec = null;
+      while (r.hasNext()) {
+        rec = r.next(rec);
+        blocks.add(r.previousSync());
+        assertThat(rec.get("ts")).isEqualTo(all.longs("ts").get(row));
+        Object v = rec.get("v");
+        assertThat(v).isEqualTo(all.longs("v").isNull(row) ? null : all.longs("v").get(row));
+        assertThat(rec.get("d")).isEqualTo(all.doubles("d").get(row));
+        Object s = rec.get("s");
+        assertThat(s == null ? null : s.toString()).isEqualTo(all.strings("s").get(row));
+        row++;
+      }
+    }
+    assertThat(row).isEqualTo(all.rowCount());
+    // the rows take several blocks, and the huge one a block of its own
+    assertThat(Files.size(raw)).isGreaterThan(4L * RawCopyWriter.BLOCK_BYTES);
+    assertThat(blocks).hasSizeGreaterThan(4);
+
+    Files.delete(base.resolve("optimized/m/1/part-0.tcol"));
+    try (DataStore st = TestStores.open(TestStores.config(base).readOnly(true).build())) {
+      assertThat(st.retrieve("m").frame()).isEqualTo(all);
     }
   }
 }

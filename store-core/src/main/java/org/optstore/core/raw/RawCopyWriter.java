@@ -6,16 +6,13 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.Encoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.util.Utf8;
+import org.apache.avro.io.BinaryData;
 import org.optstore.BoolColumn;
 import org.optstore.Column;
 import org.optstore.DataStoreException;
@@ -33,20 +30,58 @@ import org.optstore.spi.WriteTarget;
 
 /**
  * Writes the raw copy of a version: an uncompressed Avro container file (any Avro tool reads it)
- * through the target's channel, batch by batch, computing the whole-file CRC32C the manifest records as the
- * bytes go out. Rows are encoded straight from the columns: no record objects, no boxing. Not
- * thread-safe.
+ * through the target's channel, batch by batch, computing the whole-file CRC32C the manifest
+ * records as the bytes go out. Not thread-safe.
+ *
+ * <p>The container is written here, not by Avro's {@code DataFileWriter}, following the Avro
+ * specification's "Object Container Files": the magic bytes {@code Obj} and 1, the metadata map
+ * ({@code avro.schema}, {@code avro.codec = null} and {@value AvroSchemas#SCHEMA_META}), a
+ * random 16-byte sync marker, then blocks of about {@value #BLOCK_BYTES} bytes, each its row
+ * count, its byte size, the rows and the marker. Rows are encoded with Avro's own primitive
+ * encoders ({@link BinaryData}) from primitive arrays copied out of each batch once per column,
+ * into one reused buffer: no record objects, no boxing, no call per value through an
+ * {@code Encoder}. That costs about a third of the time of {@code DataFileWriter.append} per row
+ * (10M ticks rows: ~0.3 s against ~0.9 s); {@code RawCopyTest} reads the files back with Avro's
+ * {@code DataFileReader}.
  *
  * <p>Uncompressed because deflate, Avro's fastest codec without another dependency, doubled
- * the cost of a write (1M ticks rows: about 520 ms with deflate level 1 against 270 ms without, for
- * a file of 16 MB against 30 MB).
+ * the cost of a write (1M ticks rows: about 520 ms with deflate level 1 against 270 ms without,
+ * for a file of 16 MB against 30 MB).
  */
 public final class RawCopyWriter implements Closeable {
+  /** A block is written once its rows reach this many bytes. */
+  public static final int BLOCK_BYTES = 1 << 18;
+  private static final byte[] MAGIC = {'O', 'b', 'j', 1};
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static final int LONG = 0;
+  private static final int INT = 1;
+  private static final int DOUBLE = 2;
+  private static final int FLOAT = 3;
+  private static final int BOOLEAN = 4;
+  private static final int STRING = 5;
+
   private final Schema schema;
   private final String description;
   private final CrcCountingStream counted;
-  private final DataFileWriter<RowCursor> writer;
-  private final RowCursor cursor;
+  private final byte[] sync = new byte[16];
+  private final int[] kind;
+  private final boolean[] nullable;
+  /** Per column, the batch's values (only the array of the column's kind is used). */
+  private final long[][] longs;
+  private final int[][] ints;
+  private final double[][] doubles;
+  private final float[][] floats;
+  private final boolean[][] bools;
+  /** Per column, whether each row of the batch is null; null when the batch has no nulls. */
+  private final boolean[][] nulls;
+  /** Per column, the UTF-8 bytes of the batch's dictionary entries. */
+  private final byte[][][] utf8;
+  private final Map<StringDictionary, byte[][]> encoded = new IdentityHashMap<>();
+  private byte[] block = new byte[BLOCK_BYTES + (BLOCK_BYTES >> 2)];
+  private int blockBytes;
+  private long blockRows;
+  private final byte[] scratch = new byte[20];
   private boolean finished;
 
   /**
@@ -59,18 +94,59 @@ public final class RawCopyWriter implements Closeable {
     this.description = target.description();
     this.counted = new CrcCountingStream(new BufferedOutputStream(
         Channels.newOutputStream(target.channel()), 1 << 16));
-    this.cursor = new RowCursor(schema.size());
-    this.writer = new DataFileWriter<>(new CursorWriter());
+    int n = schema.size();
+    kind = new int[n];
+    nullable = new boolean[n];
+    longs = new long[n][];
+    ints = new int[n][];
+    doubles = new double[n][];
+    floats = new float[n][];
+    bools = new boolean[n][];
+    nulls = new boolean[n][];
+    utf8 = new byte[n][][];
+    String time = schema.timeColumn().orElse(null);
+    for (int c = 0; c < n; c++) {
+      kind[c] = switch (schema.field(c).type()) {
+        case TIMESTAMP, INT64 -> LONG;
+        case INT32 -> INT;
+        case FLOAT64 -> DOUBLE;
+        case FLOAT32 -> FLOAT;
+        case BOOL -> BOOLEAN;
+        case STRING -> STRING;
+      };
+      nullable[c] = !schema.field(c).name().equals(time);
+    }
+    RANDOM.nextBytes(sync);
     try {
-      writer.setCodec(CodecFactory.nullCodec());
-      // the default direct encoder writes byte by byte into the block buffer; buffer instead
-      writer.setEncoder(out -> EncoderFactory.get().binaryEncoder(out, null));
-      writer.setMeta(AvroSchemas.SCHEMA_META, SchemaJson.toJson(schema));
-      writer.create(AvroSchemas.of(schema), counted);
-    } catch (IOException | AvroRuntimeException e) {
+      writeHeader();
+    } catch (IOException | RuntimeException e) {
       throw new DataStoreException("cannot start the raw copy of " + description + " in "
           + target.path() + ": " + e, e);
     }
+  }
+
+  private void writeHeader() throws IOException {
+    Map<String, byte[]> meta = new LinkedHashMap<>();
+    meta.put("avro.schema", AvroSchemas.of(schema).toString().getBytes(StandardCharsets.UTF_8));
+    meta.put("avro.codec", "null".getBytes(StandardCharsets.UTF_8));
+    meta.put(AvroSchemas.SCHEMA_META, SchemaJson.toJson(schema).getBytes(StandardCharsets.UTF_8));
+    counted.write(MAGIC);
+    writeLong(meta.size());
+    for (Map.Entry<String, byte[]> e : meta.entrySet()) {
+      writeBytes(e.getKey().getBytes(StandardCharsets.UTF_8));
+      writeBytes(e.getValue());
+    }
+    writeLong(0); // the end of the map
+    counted.write(sync);
+  }
+
+  private void writeLong(long v) throws IOException {
+    counted.write(scratch, 0, BinaryData.encodeLong(v, scratch, 0));
+  }
+
+  private void writeBytes(byte[] b) throws IOException {
+    writeLong(b.length);
+    counted.write(b);
   }
 
   /** @param batch rows of the writer's schema */
@@ -79,26 +155,176 @@ public final class RawCopyWriter implements Closeable {
       throw new DataStoreException("raw copy of " + description + ": batch schema "
           + batch.schema() + " differs from " + schema);
     }
-    cursor.bind(batch);
+    int rows = batch.rowCount();
+    int rowMax = bind(batch, rows);
     try {
-      for (int r = 0, n = batch.rowCount(); r < n; r++) {
-        cursor.row = r;
-        writer.append(cursor);
+      for (int r = 0; r < rows; r++) {
+        if (blockBytes + rowMax > block.length) {
+          if (blockRows > 0) {
+            writeBlock();
+          }
+          if (rowMax > block.length) {
+            block = new byte[rowMax];
+          }
+        }
+        blockBytes = encodeRow(r, block, blockBytes);
+        blockRows++;
+        if (blockBytes >= BLOCK_BYTES) {
+          writeBlock();
+        }
       }
-    } catch (IOException | AvroRuntimeException e) {
+    } catch (IOException e) {
       throw new DataStoreException("cannot write the raw copy of " + description + ": " + e, e);
     }
   }
 
+  /** Copies the batch's columns into the per-column arrays; returns the most bytes a row takes. */
+  private int bind(Frame batch, int rows) {
+    long rowMax = 0;
+    for (int c = 0; c < kind.length; c++) {
+      Column col = batch.column(c);
+      switch (kind[c]) {
+        case LONG -> {
+          longs[c] = room(longs[c], rows);
+          ((LongColumn) col).copyTo(0, longs[c], 0, rows);
+          rowMax += 10;
+        }
+        case INT -> {
+          ints[c] = room(ints[c], rows);
+          ((IntColumn) col).copyTo(0, ints[c], 0, rows);
+          rowMax += 5;
+        }
+        case DOUBLE -> {
+          doubles[c] = room(doubles[c], rows);
+          ((DoubleColumn) col).copyTo(0, doubles[c], 0, rows);
+          rowMax += 8;
+        }
+        case FLOAT -> {
+          floats[c] = room(floats[c], rows);
+          ((FloatColumn) col).copyTo(0, floats[c], 0, rows);
+          rowMax += 4;
+        }
+        case BOOLEAN -> {
+          BoolColumn b = (BoolColumn) col;
+          bools[c] = room(bools[c], rows);
+          boolean[] v = bools[c];
+          for (int r = 0; r < rows; r++) {
+            v[r] = b.get(r);
+          }
+          rowMax += 1;
+        }
+        default -> {
+          StringColumn s = (StringColumn) col;
+          ints[c] = room(ints[c], rows);
+          s.codes().copyTo(0, ints[c], 0, rows);
+          if (encoded.size() > 64) {
+            encoded.clear(); // batches rarely share more than one dictionary; bound the memo
+          }
+          utf8[c] = encoded.computeIfAbsent(s.dictionary(), RawCopyWriter::utf8Of);
+          int longest = 0;
+          for (byte[] e : utf8[c]) {
+            longest = Math.max(longest, e.length);
+          }
+          rowMax += 5L + longest;
+        }
+      }
+      if (nullable[c] && col.nullCount() > 0) {
+        nulls[c] = room(nulls[c], rows);
+        boolean[] v = nulls[c];
+        for (int r = 0; r < rows; r++) {
+          v[r] = col.isNull(r);
+        }
+      } else {
+        nulls[c] = null;
+      }
+      if (nullable[c]) {
+        rowMax += 1;
+      }
+    }
+    if (rowMax > Integer.MAX_VALUE - 16) {
+      throw new DataStoreException("raw copy of " + description + ": a row of " + rowMax
+          + " bytes does not fit in an Avro block");
+    }
+    return (int) rowMax;
+  }
+
+  private static byte[][] utf8Of(StringDictionary d) {
+    byte[][] out = new byte[d.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = d.get(i).getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
+  }
+
+  /** Encodes row {@code r} at {@code pos} (the caller made room); returns the new position. */
+  private int encodeRow(int r, byte[] b, int pos) {
+    for (int c = 0; c < kind.length; c++) {
+      if (nullable[c]) {
+        boolean[] nl = nulls[c];
+        if (nl != null && nl[r]) {
+          b[pos++] = 0; // union branch 0: null
+          continue;
+        }
+        b[pos++] = 2; // union branch 1 (zig-zag): the value
+      }
+      switch (kind[c]) {
+        case LONG -> pos += BinaryData.encodeLong(longs[c][r], b, pos);
+        case INT -> pos += BinaryData.encodeInt(ints[c][r], b, pos);
+        case DOUBLE -> pos += BinaryData.encodeDouble(doubles[c][r], b, pos);
+        case FLOAT -> pos += BinaryData.encodeFloat(floats[c][r], b, pos);
+        case BOOLEAN -> b[pos++] = (byte) (bools[c][r] ? 1 : 0);
+        default -> {
+          byte[] v = utf8[c][ints[c][r]];
+          pos += BinaryData.encodeInt(v.length, b, pos);
+          System.arraycopy(v, 0, b, pos, v.length);
+          pos += v.length;
+        }
+      }
+    }
+    return pos;
+  }
+
+  private void writeBlock() throws IOException {
+    writeLong(blockRows);
+    writeLong(blockBytes);
+    counted.write(block, 0, blockBytes);
+    counted.write(sync);
+    blockRows = 0;
+    blockBytes = 0;
+  }
+
+  private static long[] room(long[] a, int n) {
+    return a != null && a.length >= n ? a : new long[n];
+  }
+
+  private static int[] room(int[] a, int n) {
+    return a != null && a.length >= n ? a : new int[n];
+  }
+
+  private static double[] room(double[] a, int n) {
+    return a != null && a.length >= n ? a : new double[n];
+  }
+
+  private static float[] room(float[] a, int n) {
+    return a != null && a.length >= n ? a : new float[n];
+  }
+
+  private static boolean[] room(boolean[] a, int n) {
+    return a != null && a.length >= n ? a : new boolean[n];
+  }
+
   /**
-   * Writes the end of the file; the target's channel stays open for the caller to force.
+   * Writes the last block; the target's channel stays open for the caller to force.
    *
    * @return the file's size and CRC32C
    */
   public RawCopyFile finish() {
     try {
-      writer.close(); // flushes into counted, whose close only flushes
-    } catch (IOException | AvroRuntimeException e) {
+      if (blockRows > 0) {
+        writeBlock();
+      }
+      counted.flush();
+    } catch (IOException e) {
       throw new DataStoreException("cannot finish the raw copy of " + description + ": " + e, e);
     }
     finished = true;
@@ -108,14 +334,7 @@ public final class RawCopyWriter implements Closeable {
   /** Abandons an unfinished file (the caller deletes it). */
   @Override
   public void close() {
-    if (!finished) {
-      finished = true;
-      try {
-        writer.close();
-      } catch (IOException | RuntimeException e) {
-        // the file is abandoned and deleted; the write's own failure is the one reported
-      }
-    }
+    finished = true;
   }
 
   /** Counts and checksums the bytes of the file; closing flushes without closing the channel. */
@@ -144,106 +363,6 @@ public final class RawCopyWriter implements Closeable {
     @Override
     public void close() throws IOException {
       out.flush();
-    }
-  }
-
-  private final class CursorWriter implements DatumWriter<RowCursor> {
-    @Override
-    public void setSchema(org.apache.avro.Schema s) {}
-
-    @Override
-    public void write(RowCursor c, Encoder out) throws IOException {
-      c.write(out);
-    }
-  }
-
-  private static final int LONG = 0;
-  private static final int INT = 1;
-  private static final int DOUBLE = 2;
-  private static final int FLOAT = 3;
-  private static final int BOOLEAN = 4;
-  private static final int STRING = 5;
-
-  /** The current row of the current batch, typed per column, encoded without boxing. */
-  private final class RowCursor {
-    private final int[] kind;
-    private final boolean[] nullable;
-    private final Column[] cols;
-    private final Utf8[][] dicts;
-    private final Map<StringDictionary, Utf8[]> encoded = new IdentityHashMap<>();
-    int row;
-
-    RowCursor(int n) {
-      kind = new int[n];
-      nullable = new boolean[n];
-      cols = new Column[n];
-      dicts = new Utf8[n][];
-      String time = schema.timeColumn().orElse(null);
-      for (int c = 0; c < n; c++) {
-        kind[c] = switch (schema.field(c).type()) {
-          case TIMESTAMP, INT64 -> LONG;
-          case INT32 -> INT;
-          case FLOAT64 -> DOUBLE;
-          case FLOAT32 -> FLOAT;
-          case BOOL -> BOOLEAN;
-          case STRING -> STRING;
-        };
-        nullable[c] = !schema.field(c).name().equals(time);
-      }
-    }
-
-    void bind(Frame batch) {
-      for (int c = 0; c < cols.length; c++) {
-        cols[c] = batch.column(c);
-        if (cols[c] instanceof StringColumn s) {
-          if (encoded.size() > 64) {
-            encoded.clear(); // one dictionary per batch at most is live; bound the memo
-          }
-          dicts[c] = encoded.computeIfAbsent(s.dictionary(), d -> new Utf8[d.size()]);
-        }
-      }
-    }
-
-    void write(Encoder out) throws IOException {
-      for (int c = 0; c < cols.length; c++) {
-        Column col = cols[c];
-        if (nullable[c]) {
-          if (col.isNull(row)) {
-            out.writeIndex(0);
-            out.writeNull();
-            continue;
-          }
-          out.writeIndex(1);
-        }
-        switch (kind[c]) {
-          case LONG:
-            out.writeLong(((LongColumn) col).get(row));
-            break;
-          case INT:
-            out.writeInt(((IntColumn) col).get(row));
-            break;
-          case DOUBLE:
-            out.writeDouble(((DoubleColumn) col).get(row));
-            break;
-          case FLOAT:
-            out.writeFloat(((FloatColumn) col).get(row));
-            break;
-          case BOOLEAN:
-            out.writeBoolean(((BoolColumn) col).get(row));
-            break;
-          default: {
-            StringColumn s = (StringColumn) col;
-            int code = s.code(row);
-            Utf8[] d = dicts[c];
-            Utf8 u = d[code];
-            if (u == null) {
-              u = new Utf8(s.dictionary().get(code));
-              d[code] = u;
-            }
-            out.writeString(u);
-          }
-        }
-      }
     }
   }
 }
