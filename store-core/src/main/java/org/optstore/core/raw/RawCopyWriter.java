@@ -5,9 +5,13 @@ import java.io.Closeable;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,6 +58,15 @@ public final class RawCopyWriter implements Closeable {
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** Rows encoded together, column by column. */
+  private static final int CHUNK_ROWS = 4096;
+  /** The most bytes of rows a chunk takes at once (unless its first row alone is larger). */
+  private static final int CHUNK_BYTES = 1 << 26;
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
   private static final int LONG = 0;
   private static final int INT = 1;
   private static final int DOUBLE = 2;
@@ -82,6 +95,11 @@ public final class RawCopyWriter implements Closeable {
   private int blockBytes;
   private long blockRows;
   private final byte[] scratch = new byte[20];
+  /** Per row of the chunk being encoded: its size, then where its next value goes. */
+  private final int[] rowSize = new int[CHUNK_ROWS];
+  private final int[] cursor = new int[CHUNK_ROWS];
+  /** Per column, the encoded size (length prefix and bytes) of each dictionary entry. */
+  private final int[][] encodedSize;
   private boolean finished;
 
   /**
@@ -104,6 +122,7 @@ public final class RawCopyWriter implements Closeable {
     bools = new boolean[n][];
     nulls = new boolean[n][];
     utf8 = new byte[n][][];
+    encodedSize = new int[n][];
     String time = schema.timeColumn().orElse(null);
     for (int c = 0; c < n; c++) {
       kind[c] = switch (schema.field(c).type()) {
@@ -156,19 +175,39 @@ public final class RawCopyWriter implements Closeable {
           + batch.schema() + " differs from " + schema);
     }
     int rows = batch.rowCount();
-    int rowMax = bind(batch, rows);
+    bind(batch, rows);
     try {
-      for (int r = 0; r < rows; r++) {
-        if (blockBytes + rowMax > block.length) {
+      for (int r0 = 0; r0 < rows; ) {
+        int n = Math.min(CHUNK_ROWS, rows - r0);
+        Arrays.fill(rowSize, 0, n, 0);
+        for (int c = 0; c < kind.length; c++) {
+          addSizes(c, r0, n);
+        }
+        // the chunk's rows go into the block together; cut the chunk where it grows too large
+        long total = 0;
+        int take = 0;
+        while (take < n && (take == 0 || total + rowSize[take] <= CHUNK_BYTES)) {
+          total += rowSize[take++];
+        }
+        if (blockBytes + total > block.length) {
           if (blockRows > 0) {
             writeBlock();
           }
-          if (rowMax > block.length) {
-            block = new byte[rowMax];
+          if (total > block.length) {
+            block = new byte[(int) total];
           }
         }
-        blockBytes = encodeRow(r, block, blockBytes);
-        blockRows++;
+        int p = blockBytes;
+        for (int i = 0; i < take; i++) {
+          cursor[i] = p;
+          p += rowSize[i];
+        }
+        for (int c = 0; c < kind.length; c++) {
+          encodeColumn(c, r0, take);
+        }
+        blockBytes = p;
+        blockRows += take;
+        r0 += take;
         if (blockBytes >= BLOCK_BYTES) {
           writeBlock();
         }
@@ -178,8 +217,8 @@ public final class RawCopyWriter implements Closeable {
     }
   }
 
-  /** Copies the batch's columns into the per-column arrays; returns the most bytes a row takes. */
-  private int bind(Frame batch, int rows) {
+  /** Copies the batch's columns into the per-column arrays; checks that any row fits a block. */
+  private void bind(Frame batch, int rows) {
     long rowMax = 0;
     for (int c = 0; c < kind.length; c++) {
       Column col = batch.column(c);
@@ -221,11 +260,15 @@ public final class RawCopyWriter implements Closeable {
             encoded.clear(); // batches rarely share more than one dictionary; bound the memo
           }
           utf8[c] = encoded.computeIfAbsent(s.dictionary(), RawCopyWriter::utf8Of);
+          byte[][] entries = utf8[c];
+          int[] enc = new int[entries.length];
           int longest = 0;
-          for (byte[] e : utf8[c]) {
-            longest = Math.max(longest, e.length);
+          for (int k = 0; k < entries.length; k++) {
+            enc[k] = varintSize((long) entries[k].length << 1) + entries[k].length;
+            longest = Math.max(longest, enc[k]);
           }
-          rowMax += 5L + longest;
+          encodedSize[c] = enc;
+          rowMax += longest;
         }
       }
       if (nullable[c] && col.nullCount() > 0) {
@@ -245,7 +288,6 @@ public final class RawCopyWriter implements Closeable {
       throw new DataStoreException("raw copy of " + description + ": a row of " + rowMax
           + " bytes does not fit in an Avro block");
     }
-    return (int) rowMax;
   }
 
   private static byte[][] utf8Of(StringDictionary d) {
@@ -256,32 +298,96 @@ public final class RawCopyWriter implements Closeable {
     return out;
   }
 
-  /** Encodes row {@code r} at {@code pos} (the caller made room); returns the new position. */
-  private int encodeRow(int r, byte[] b, int pos) {
-    for (int c = 0; c < kind.length; c++) {
-      if (nullable[c]) {
-        boolean[] nl = nulls[c];
-        if (nl != null && nl[r]) {
-          b[pos++] = 0; // union branch 0: null
-          continue;
+  /** Adds column {@code c}'s encoded size of rows {@code [r0, r0 + n)} to {@link #rowSize}. */
+  private void addSizes(int c, int r0, int n) {
+    int[] size = rowSize;
+    boolean[] nl = nulls[c];
+    int union = nullable[c] ? 1 : 0;
+    switch (kind[c]) {
+      case LONG -> {
+        long[] v = longs[c];
+        for (int i = 0; i < n; i++) {
+          size[i] += union + (nl != null && nl[r0 + i] ? 0 : varintSize(zigzag(v[r0 + i])));
         }
-        b[pos++] = 2; // union branch 1 (zig-zag): the value
       }
-      switch (kind[c]) {
-        case LONG -> pos += BinaryData.encodeLong(longs[c][r], b, pos);
-        case INT -> pos += BinaryData.encodeInt(ints[c][r], b, pos);
-        case DOUBLE -> pos += BinaryData.encodeDouble(doubles[c][r], b, pos);
-        case FLOAT -> pos += BinaryData.encodeFloat(floats[c][r], b, pos);
-        case BOOLEAN -> b[pos++] = (byte) (bools[c][r] ? 1 : 0);
-        default -> {
-          byte[] v = utf8[c][ints[c][r]];
-          pos += BinaryData.encodeInt(v.length, b, pos);
-          System.arraycopy(v, 0, b, pos, v.length);
-          pos += v.length;
+      case INT -> {
+        int[] v = ints[c];
+        for (int i = 0; i < n; i++) {
+          size[i] += union + (nl != null && nl[r0 + i] ? 0 : varintSize(zigzag(v[r0 + i])));
+        }
+      }
+      case DOUBLE, FLOAT, BOOLEAN -> {
+        int w = kind[c] == DOUBLE ? 8 : kind[c] == FLOAT ? 4 : 1;
+        for (int i = 0; i < n; i++) {
+          size[i] += union + (nl != null && nl[r0 + i] ? 0 : w);
+        }
+      }
+      default -> {
+        int[] codes = ints[c];
+        int[] enc = encodedSize[c];
+        for (int i = 0; i < n; i++) {
+          size[i] += union + (nl != null && nl[r0 + i] ? 0 : enc[codes[r0 + i]]);
         }
       }
     }
-    return pos;
+  }
+
+  /** Writes column {@code c} of rows {@code [r0, r0 + n)} at each row's {@link #cursor}. */
+  private void encodeColumn(int c, int r0, int n) {
+    byte[] b = block;
+    int[] at = cursor;
+    boolean[] nl = nulls[c];
+    boolean union = nullable[c];
+    for (int i = 0; i < n; i++) {
+      int p = at[i];
+      int r = r0 + i;
+      if (union) {
+        if (nl != null && nl[r]) {
+          b[p] = 0; // union branch 0: null
+          at[i] = p + 1;
+          continue;
+        }
+        b[p++] = 2; // union branch 1, zig-zag encoded: the value
+      }
+      switch (kind[c]) {
+        case LONG -> p = writeVarint(b, p, zigzag(longs[c][r]));
+        case INT -> p = writeVarint(b, p, zigzag(ints[c][r]));
+        case DOUBLE -> {
+          LONG_LE.set(b, p, Double.doubleToRawLongBits(doubles[c][r]));
+          p += 8;
+        }
+        case FLOAT -> {
+          INT_LE.set(b, p, Float.floatToRawIntBits(floats[c][r]));
+          p += 4;
+        }
+        case BOOLEAN -> b[p++] = (byte) (bools[c][r] ? 1 : 0);
+        default -> {
+          byte[] v = utf8[c][ints[c][r]];
+          p = writeVarint(b, p, (long) v.length << 1);
+          System.arraycopy(v, 0, b, p, v.length);
+          p += v.length;
+        }
+      }
+      at[i] = p;
+    }
+  }
+
+  private static long zigzag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  /** The bytes of an unsigned varint: 7 bits each. */
+  private static int varintSize(long z) {
+    return (63 - Long.numberOfLeadingZeros(z | 1)) / 7 + 1;
+  }
+
+  private static int writeVarint(byte[] b, int p, long z) {
+    while ((z & ~0x7FL) != 0) {
+      b[p++] = (byte) ((z & 0x7F) | 0x80);
+      z >>>= 7;
+    }
+    b[p++] = (byte) z;
+    return p;
   }
 
   private void writeBlock() throws IOException {
