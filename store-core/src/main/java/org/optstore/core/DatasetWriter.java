@@ -27,6 +27,7 @@ import org.optstore.core.importer.FileImporter;
 import org.optstore.core.io.DurableFiles;
 import org.optstore.core.io.TempFile;
 import org.optstore.core.raw.RawCopyFile;
+import org.optstore.core.raw.RawCopyPipeline;
 import org.optstore.core.raw.RawCopyReader;
 import org.optstore.core.raw.RawCopyWriter;
 import org.optstore.spi.Capability;
@@ -213,7 +214,7 @@ final class DatasetWriter {
     TempFile data = null;
     TempFile raw = null;
     FormatWriter fw = null;
-    RawCopyWriter rw = null;
+    RawCopyPipeline rw = null;
     boolean ok = false;
     try {
       data = f.capabilities().contains(Capability.WRITES_TO_PATH)
@@ -222,7 +223,7 @@ final class DatasetWriter {
       fw = f.createWriter(data, new WriteSpec(schema, codec, expectedRows, desc, Map.of()));
       if (withRaw) {
         raw = files.createTempFile("avro", desc);
-        rw = new RawCopyWriter(raw, schema);
+        rw = new RawCopyPipeline(new RawCopyWriter(raw, schema), desc);
       }
       TimeStats stats = new TimeStats();
       String time = schema.timeColumn().orElse(null);

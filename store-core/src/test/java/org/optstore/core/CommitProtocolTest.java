@@ -335,6 +335,38 @@ class CommitProtocolTest {
   }
 
   @Test
+  void aRawCopyFailingOnItsOwnThreadFailsTheWriteAndLeavesNoThread() throws IOException {
+    Frame v1 = TestStores.ticks(100);
+    try (DataStore s = TestStores.open(config().build())) {
+      s.store("t", v1, Map.of());
+    }
+    // 40 batches of 5,000 rows: the raw copy writes several blocks while the batches arrive
+    List<Frame> batches = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      batches.add(TestStores.ticks(5000));
+    }
+    try (DataStore s = TestStores.open(config().build(), new FailingChannel(".avro", 600_000))) {
+      assertThatThrownBy(() -> s.store("t", org.optstore.FrameStream.of(batches.get(0).schema(), batches),
+          Map.of(), org.optstore.WriteOptions.builder().build()))
+          .isInstanceOf(DataStoreException.class)
+          .hasMessageContaining("cannot write the raw copy of")
+          .hasMessageContaining("No space left on device")
+          .hasMessageContaining("previous version stays current");
+      assertThat(s.retrieve("t").frame()).isEqualTo(v1);
+      assertThat(files(base().resolve("tmp"))).isEmpty();
+      assertThat(Thread.getAllStackTraces().keySet())
+          .noneMatch(t -> t.getName().equals("optstore-raw-copy"));
+      // and a write that fits still works, its raw copy whole
+      assertThat(s.store("t", org.optstore.FrameStream.of(batches.get(0).schema(), batches.subList(0, 2)),
+          Map.of(), org.optstore.WriteOptions.builder().build()).rowCount()).isEqualTo(10_000);
+    }
+    try (DataStore s = TestStores.open(config().build())) {
+      Files.delete(base().resolve("optimized/t/" + s.info("t").version() + "/part-0.tcol"));
+      assertThat(s.retrieve("t").frame()).isEqualTo(Frame.concat(batches.subList(0, 2)));
+    }
+  }
+
+  @Test
   void aFailureBeforeTheManifestRenameLeavesThePreviousVersion() throws IOException {
     Frame v1 = TestStores.ticks(100);
     IoInterceptor failManifest = new IoInterceptor() {
