@@ -70,6 +70,11 @@ public class StoreBenchmark {
   public void setup() throws IOException {
     dir = Files.createTempDirectory("optstore-bench-");
     store = DataStores.open(config(dir, format, cache));
+    writeAndCheck(store, format, rows);
+  }
+
+  /** Stores the workload and checks every query's answer once. */
+  static void writeAndCheck(DataStore store, String format, long rows) {
     write(store, rows);
     Checks.verify("optstore/" + format, rows, q -> store.retrieve(TicksWorkload.DATASET,
         q.query()).frame());
@@ -158,9 +163,7 @@ public class StoreBenchmark {
     public void setup() throws IOException {
       dir = Files.createTempDirectory("optstore-bench-first-");
       try (DataStore s = DataStores.open(config(dir, format, cache))) {
-        write(s, rows);
-        Checks.verify("optstore/" + format, rows, q -> s.retrieve(TicksWorkload.DATASET,
-            q.query()).frame());
+        writeAndCheck(s, format, rows);
       }
     }
 
