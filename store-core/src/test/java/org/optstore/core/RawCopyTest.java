@@ -165,4 +165,43 @@ class RawCopyTest {
       assertThat(st.retrieve("m").frame()).isEqualTo(all);
     }
   }
+
+  @Test
+  void aRawCopyWriterRefusesRowsAfterItFinished() throws Exception {
+    Path file = dir.resolve("w.avro");
+    Frame f = Frame.builder().column("ts", LongColumn.timestamps(1, 2)).build();
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      org.optstore.spi.WriteTarget target = new org.optstore.spi.WriteTarget() {
+        @Override
+        public java.nio.channels.SeekableByteChannel channel() {
+          return ch;
+        }
+
+        @Override
+        public Path path() {
+          return file;
+        }
+
+        @Override
+        public String description() {
+          return "dataset 'w'";
+        }
+      };
+      RawCopyWriter w = new RawCopyWriter(target, f.schema());
+      w.write(f);
+      assertThat(w.finish().size()).isEqualTo(ch.size());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.write(f))
+          .isInstanceOf(org.optstore.DataStoreException.class)
+          .hasMessageContaining("raw copy of dataset 'w' was already finished");
+      org.assertj.core.api.Assertions.assertThatThrownBy(w::finish)
+          .hasMessageContaining("already finished");
+    }
+    try (DataFileReader<GenericRecord> r = new DataFileReader<>(new File(file.toString()),
+        new GenericDatumReader<>())) {
+      assertThat(r.next().get("ts")).isEqualTo(1L);
+      assertThat(r.next().get("ts")).isEqualTo(2L);
+      assertThat(r.hasNext()).isFalse();
+    }
+  }
 }

@@ -170,6 +170,7 @@ public final class RawCopyWriter implements Closeable {
 
   /** @param batch rows of the writer's schema */
   public void write(Frame batch) {
+    checkOpen();
     if (!batch.schema().equals(schema)) {
       throw new DataStoreException("raw copy of " + description + ": batch schema "
           + batch.schema() + " differs from " + schema);
@@ -425,6 +426,7 @@ public final class RawCopyWriter implements Closeable {
    * @return the file's size and CRC32C
    */
   public RawCopyFile finish() {
+    checkOpen();
     try {
       if (blockRows > 0) {
         writeBlock();
@@ -435,6 +437,13 @@ public final class RawCopyWriter implements Closeable {
     }
     finished = true;
     return new RawCopyFile(counted.count, ManifestCodec.hex(counted.crc.getValue()));
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new DataStoreException("the raw copy of " + description
+          + " was already finished or abandoned; start a new one");
+    }
   }
 
   /** Abandons an unfinished file (the caller deletes it). */
