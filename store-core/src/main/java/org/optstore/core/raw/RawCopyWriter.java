@@ -54,7 +54,7 @@ import org.optstore.spi.WriteTarget;
  */
 public final class RawCopyWriter implements Closeable {
   /** A block is written once its rows reach this many bytes. */
-  public static final int BLOCK_BYTES = 1 << 18;
+  static final int BLOCK_BYTES = 1 << 18;
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
   private static final SecureRandom RANDOM = new SecureRandom();
 
