@@ -2,11 +2,11 @@ package org.optstore.core.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.optstore.core.importer.Imports.micros;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
@@ -24,7 +24,6 @@ import org.optstore.DataStoreException;
 import org.optstore.Field;
 import org.optstore.Frame;
 import org.optstore.SchemaException;
-import org.optstore.TimeRange;
 import org.optstore.WriteOptions;
 
 /** Avro container files written by Avro's own writer: type mapping, nulls, time columns, refusals. */
@@ -52,10 +51,6 @@ class AvroImportTest {
       }
     }
     return p;
-  }
-
-  private static long micros(String iso) {
-    return TimeRange.toMicros(Instant.parse(iso));
   }
 
   @Test

@@ -2,13 +2,13 @@ package org.optstore.core.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.optstore.core.importer.Imports.micros;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +20,6 @@ import org.optstore.DataStoreException;
 import org.optstore.Field;
 import org.optstore.Frame;
 import org.optstore.SchemaException;
-import org.optstore.TimeRange;
 import org.optstore.WriteOptions;
 
 /** CSV: parsing, nulls, inference, time columns, bad rows, widening after the sample, batches. */
@@ -28,13 +27,7 @@ class CsvImportTest {
   @TempDir Path dir;
 
   private Path csv(String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
-  }
-
-  private static long micros(String iso) {
-    return TimeRange.toMicros(Instant.parse(iso));
+    return Imports.write(dir, name, text);
   }
 
   @Test

@@ -1,10 +1,15 @@
 package org.optstore.core.importer;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.optstore.Frame;
 import org.optstore.FrameStream;
+import org.optstore.TimeRange;
 import org.optstore.WriteOptions;
 import org.optstore.core.format.FormatRegistry;
 
@@ -50,5 +55,17 @@ final class Imports {
 
   static Frame read(Path file) {
     return read(file, WriteOptions.defaults());
+  }
+
+  /** Writes a UTF-8 text file into {@code dir}. */
+  static Path write(Path dir, String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  /** @return the epoch microseconds of an ISO-8601 instant */
+  static long micros(String iso) {
+    return TimeRange.toMicros(Instant.parse(iso));
   }
 }

@@ -2,13 +2,12 @@ package org.optstore.core.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.optstore.core.importer.Imports.micros;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import org.optstore.ColumnType;
 import org.optstore.Field;
 import org.optstore.Frame;
 import org.optstore.SchemaException;
-import org.optstore.TimeRange;
 import org.optstore.WriteOptions;
 
 /** JSON lines: typed values, nulls and missing fields, unicode, time columns, bad rows. */
@@ -25,13 +23,7 @@ class JsonImportTest {
   @TempDir Path dir;
 
   private Path json(String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
-  }
-
-  private static long micros(String iso) {
-    return TimeRange.toMicros(Instant.parse(iso));
+    return Imports.write(dir, name, text);
   }
 
   @Test
