@@ -75,15 +75,11 @@ public class StoreBenchmark {
 
   /** Stores the workload and checks every query's answer once. */
   static void writeAndCheck(DataStore store, String format, long rows) {
-    write(store, rows);
+    try (FrameStream batches = TicksWorkload.stream(rows, 1 << 16)) {
+      store.store(TicksWorkload.DATASET, batches, Map.of(), OPTIONS);
+    }
     Checks.verify("optstore/" + format, rows, q -> store.retrieve(TicksWorkload.DATASET,
         q.query()).frame());
-  }
-
-  static DatasetInfo write(DataStore store, long rows) {
-    try (FrameStream batches = TicksWorkload.stream(rows, 1 << 16)) {
-      return store.store(TicksWorkload.DATASET, batches, Map.of(), OPTIONS);
-    }
   }
 
   static final WriteOptions OPTIONS = WriteOptions.builder().timeColumn("ts").build();
